@@ -1,0 +1,288 @@
+"""CDM ACM0002 v22.0: Grid-connected electricity generation from renewable sources.
+
+Implemented here: greenfield wind and solar plants (PE_y = 0, LE_y = 0), with the grid
+emission factor as the TOOL07 combined margin of a published operating and build margin.
+Refused with a "not yet supported" finding: capacity additions, retrofits,
+rehabilitations, replacements, hydro (power density and reservoir emissions), geothermal
+(non-condensable gases), wave and tidal, on-site fossil fuel use (PE_FF,y, TOOL03), and
+battery or pumped storage.
+
+Equation numbers of v22.0 are those cited by public implementations of v22.0; the CDM PDF
+of v22.0 was not retrieved while this was written (see the README's coverage table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import xarray as xr
+
+from reductions.ledger import Ledger, start_ledger
+from reductions.methodology import (
+    Equation,
+    Finding,
+    Methodology,
+    MonitoringVariable,
+    Parameter,
+    Source,
+    Status,
+)
+from reductions.project import Project
+from reductions.tools.grid_emission_factor import TOOL07, cm_weights, combined_margin
+
+from .equations import baseline_emissions_grid, emission_reductions, net_electricity_supplied
+
+ACTIVITIES = ("greenfield", "capacity_addition", "retrofit", "rehabilitation", "replacement")
+TECHNOLOGIES = ("wind", "solar", "hydro", "geothermal", "wave", "tidal")
+SUPPORTED_TECHNOLOGIES = ("wind", "solar")
+
+
+class ACM0002(Methodology):
+    """CDM ACM0002 v22.0 for greenfield wind and solar plants."""
+
+    id = "cdm.acm0002"
+    version = "22.0"
+    title = (
+        "Grid-connected electricity generation from renewable sources (greenfield wind and solar)"
+    )
+    sources = (
+        Source(
+            "ACM0002",
+            "Grid-connected electricity generation from renewable sources",
+            "22.0",
+            "https://cdm.unfccc.int/methodologies/PAmethodologies/approved",
+            "equation numbers as cited by public implementations of v22.0",
+        ),
+        Source(
+            "TOOL07",
+            "Tool to calculate the emission factor for an electricity system",
+            "07.0",
+            None,
+            "combined margin weights, Step 6",
+        ),
+    )
+    gwp_rule = "none"
+    parameters = (
+        Parameter(
+            "project_activity",
+            "Type of project activity (ACM0002 para. 2)",
+            kind="choice",
+            choices=ACTIVITIES,
+        ),
+        Parameter(
+            "technology", "Renewable technology of the plant", kind="choice", choices=TECHNOLOGIES
+        ),
+        Parameter(
+            "crediting_period",
+            "Crediting period number (TOOL07 weights)",
+            kind="integer",
+            minimum=1,
+            maximum=3,
+        ),
+        Parameter(
+            "EF_grid_OM_y",
+            "Operating margin CO2 emission factor of the grid",
+            unit="t/MWh",
+            minimum=0.0,
+            maximum=2.0,
+        ),
+        Parameter(
+            "EF_grid_BM_y",
+            "Build margin CO2 emission factor of the grid",
+            unit="t/MWh",
+            minimum=0.0,
+            maximum=2.0,
+        ),
+        Parameter(
+            "w_OM",
+            "Weight of the operating margin (default: TOOL07 table)",
+            unit="1",
+            minimum=0.0,
+            maximum=1.0,
+            required=False,
+        ),
+        Parameter(
+            "w_BM",
+            "Weight of the build margin (default: TOOL07 table)",
+            unit="1",
+            minimum=0.0,
+            maximum=1.0,
+            required=False,
+        ),
+        Parameter(
+            "fossil_fuel_on_site",
+            "Fossil fuel burnt at the plant (PE_FF,y, TOOL03)",
+            kind="bool",
+            default=False,
+            default_source="project declaration",
+        ),
+        Parameter(
+            "fuel_switch_on_site",
+            "The project switches the site from fossil fuel to renewables",
+            kind="bool",
+            default=False,
+            default_source="project declaration",
+        ),
+        Parameter(
+            "storage",
+            "Battery or pumped storage is part of the project",
+            kind="bool",
+            default=False,
+            default_source="project declaration",
+        ),
+    )
+    monitoring = (
+        MonitoringVariable(
+            "EG_export", "Electricity delivered by the plant to the grid", "MWh", meter=True
+        ),
+        MonitoringVariable(
+            "EG_import", "Electricity delivered by the grid to the plant", "MWh", meter=True
+        ),
+    )
+    equations = (
+        Equation("ACM0002 v22.0 eq. (11)", "BE_y = EG_PJ_y * EF_grid_CM_y"),
+        Equation("ACM0002 v22.0 eq. (12)", "greenfield: EG_PJ_y = EG_facility_y"),
+        Equation("ACM0002 v22.0, EG_facility,y", "EG_facility_y = EG_export_y - EG_import_y"),
+        Equation("TOOL07 v07.0 Step 6", "EF_grid_CM_y = w_OM * EF_grid_OM_y + w_BM * EF_grid_BM_y"),
+        Equation(
+            "ACM0002 v22.0 eq. (1)",
+            "PE_y = PE_FF_y + PE_GP_y + PE_HP_y = 0 (greenfield "
+            "wind and solar without fossil fuel)",
+        ),
+        Equation("ACM0002 v22.0 para. 5.6", "LE_y = 0"),
+        Equation("ACM0002 v22.0 para. 5.7", "ER_y = BE_y - PE_y - LE_y"),
+    )
+
+    def applicability(self, project: Project) -> Sequence[Finding]:
+        p = self.id + ".applicability."
+        activity = project.value("project_activity")
+        tech = project.value("technology")
+        findings = [
+            Finding(
+                p + "project_activity",
+                "ACM0002 v22.0 para. 2 (scope)",
+                Status.PASS if activity == "greenfield" else Status.NOT_SUPPORTED,
+                "greenfield plant"
+                if activity == "greenfield"
+                else f"{activity} projects are in ACM0002 but not yet supported by this plugin",
+                {"project_activity": activity},
+            ),
+            Finding(
+                p + "technology",
+                "ACM0002 v22.0 para. 2 (scope)",
+                Status.PASS if tech in SUPPORTED_TECHNOLOGIES else Status.NOT_SUPPORTED,
+                f"{tech} plant"
+                if tech in SUPPORTED_TECHNOLOGIES
+                else f"{tech} plants (power density, reservoir or steam emissions) are not yet "
+                "supported by this plugin",
+                {"technology": tech},
+            ),
+            Finding(
+                p + "fuel_switch",
+                "ACM0002 v22.0, applicability (no switch from fossil "
+                "fuels to renewables at the site)",
+                Status.FAIL if project.value("fuel_switch_on_site") else Status.PASS,
+                "the methodology does not apply to a fuel switch at the site"
+                if project.value("fuel_switch_on_site")
+                else "no fuel switch at the site",
+                {"fuel_switch_on_site": project.value("fuel_switch_on_site")},
+            ),
+            Finding(
+                p + "fossil_fuel",
+                "ACM0002 v22.0 eq. (1), PE_FF,y (TOOL03)",
+                Status.NOT_SUPPORTED if project.value("fossil_fuel_on_site") else Status.PASS,
+                "on-site fossil fuel (PE_FF,y through TOOL03) is not yet supported"
+                if project.value("fossil_fuel_on_site")
+                else "no fossil fuel at the plant: PE_FF,y = 0",
+                {"fossil_fuel_on_site": project.value("fossil_fuel_on_site")},
+            ),
+            Finding(
+                p + "storage",
+                "ACM0002 v22.0 scope (BESS, pumped storage)",
+                Status.NOT_SUPPORTED if project.value("storage") else Status.PASS,
+                "battery or pumped storage (PE_BESS, PE_PSP) is not yet supported"
+                if project.value("storage")
+                else "no storage",
+                {"storage": project.value("storage")},
+            ),
+        ]
+        return findings
+
+    def quantify(self, project: Project, monitoring: xr.Dataset) -> Ledger:
+        ledger = start_ledger(type(self), project, monitoring)
+        ref = self.reference
+        tech, cp = project.value("technology"), project.value("crediting_period")
+        table = cm_weights(tech, cp)
+        for w in ("w_OM", "w_BM"):
+            if w not in project.parameters:
+                ledger.add(
+                    w,
+                    getattr(table, w),
+                    "1",
+                    f"{TOOL07} Step 6, {tech}, crediting period {cp}",
+                    (),
+                    f"Weight of the {w[2:]} (TOOL07 table)",
+                    role="parameter",
+                    extensive=False,
+                )
+            elif project.value(w) != getattr(table, w):
+                project.noncompliance.append(
+                    f"parameters.{w} = {project.value(w)} differs from TOOL07's "
+                    f"{getattr(table, w)} for {tech} in crediting period {cp}"
+                )
+        EF_grid_CM_y = ledger.add(
+            "EF_grid_CM_y",
+            combined_margin(
+                ledger.value("EF_grid_OM_y"),
+                ledger.value("EF_grid_BM_y"),
+                ledger.value("w_OM"),
+                ledger.value("w_BM"),
+            ),
+            "t/MWh",
+            f"{TOOL07} Step 6",
+            ("EF_grid_OM_y", "EF_grid_BM_y", "w_OM", "w_BM"),
+            "Combined margin CO2 emission factor of the grid",
+            extensive=False,
+        )
+        EG_facility_y = ledger.add(
+            "EG_facility_y",
+            net_electricity_supplied(ledger.value("EG_export"), ledger.value("EG_import")),
+            "MWh",
+            ref("EG_facility,y definition"),
+            ("EG_export", "EG_import"),
+            "Net electricity supplied by the plant to the grid",
+        )
+        EG_PJ_y = ledger.add(
+            "EG_PJ_y",
+            EG_facility_y,
+            "MWh",
+            ref("eq. (12)"),
+            ("EG_facility_y",),
+            "Net electricity supplied to the grid by the project (greenfield)",
+        )
+        BE = ledger.add(
+            "BE",
+            baseline_emissions_grid(EG_PJ_y, EF_grid_CM_y),
+            "t",
+            ref("eq. (11)"),
+            ("EG_PJ_y", "EF_grid_CM_y"),
+            "Baseline emissions",
+        )
+        PE = ledger.add(
+            "PE",
+            0.0,
+            "t",
+            ref("eq. (1): PE_FF,y = PE_GP,y = PE_HP,y = 0"),
+            (),
+            "Project emissions: greenfield wind or solar without fossil fuel",
+        )
+        LE = ledger.add("LE", 0.0, "t", ref("para. 5.6"), (), "Leakage emissions")
+        ledger.add(
+            "ER",
+            emission_reductions(BE, PE, LE),
+            "t",
+            ref("para. 5.7"),
+            ("BE", "PE", "LE"),
+            "Emission reductions",
+        )
+        return ledger

@@ -1,0 +1,177 @@
+"""The ``reductions`` command.
+
+Exit codes: 0 success; 1 verification mismatch or a failed validation case; 2 bad input
+(a one-line message naming the file, the variable or column, the row or time and the
+rule broken; no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__, registry
+from .errors import InputError
+from .methodology import Methodology
+
+EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
+
+
+def _print_err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _v(version: str) -> str:
+    return f"v{version}" if version[:1].isdigit() else version
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    table = registry.installed()
+    if not table:
+        print("no methodologies installed")
+        return EXIT_OK
+    width = max(len(i) for i, _ in table)
+    for (mid, version), cls in sorted(table.items()):
+        print(f"{mid:<{width}}  {_v(version):<7}  {cls.title}")
+    return EXIT_OK
+
+
+def describe_text(cls: type[Methodology]) -> str:
+    lines = [f"{cls.id} {_v(cls.version)}: {cls.title}", "", "Sources:"]
+    lines += [
+        f"  - {s.cite()}" + (f" <{s.url}>" if s.url else "") + (f" ({s.note})" if s.note else "")
+        for s in cls.sources
+    ]
+    lines += ["", "Parameters:"]
+    for p in cls.parameters:
+        extra = []
+        if p.unit:
+            extra.append(f"[{p.unit}]")
+        if p.choices:
+            extra.append("one of " + ", ".join(p.choices))
+        if p.minimum is not None or p.maximum is not None:
+            lo = "" if p.minimum is None else f">= {p.minimum}"
+            hi = "" if p.maximum is None else f"<= {p.maximum}"
+            extra.append(" and ".join(x for x in (lo, hi) if x))
+        if p.default is not None:
+            extra.append(f"default {p.default!r} ({p.default_source})")
+        elif p.required:
+            extra.append("required")
+        lines.append(f"  {p.symbol}: {p.description} " + "; ".join(extra))
+    lines += ["", "Monitoring variables:"]
+    for v in cls.monitoring:
+        req = "required" if v.required else "optional"
+        lines.append(
+            f"  {v.symbol} [{v.unit}] ({req}, {v.aggregate}): {v.description}; "
+            f"missing data: {v.missing.fill} ({v.missing.clause})"
+        )
+    lines += ["", "Equations:"]
+    lines += [f"  {e.reference}: {e.text}" for e in cls.equations]
+    return "\n".join(lines)
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    cls = registry.get(args.id.lower(), args.version)
+    print(describe_text(cls))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .run import run_project
+
+    result = run_project(args.project)
+    outdir = Path(args.output) if args.output else Path(args.project).parent / "out"
+    paths = result.write(outdir)
+    t = result.totals
+    print(
+        f"{result.project.name}: {result.methodology.id} v{result.methodology.version}, "
+        f"{result.project.period.start} to {result.project.period.end}"
+    )
+    for s in ("BE", "PE", "LE", "ER"):
+        print(f"  {s} = {t[s]:,.3f} t CO2e")
+    if result.project.noncompliance:
+        print("  NOT COMPLIANT: " + "; ".join(result.project.noncompliance))
+    filled = result.quality.filled_intervals
+    if filled:
+        print("  filled intervals: " + ", ".join(f"{k}: {v}" for k, v in filled.items()))
+    print(f"  report: {paths['report']}")
+    print(f"  results: {paths['results']}")
+    print(f"  html: {paths['html']}")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .report import verify
+
+    v = verify(args.report, args.project)
+    for note in v.notes:
+        print(f"note: {note}")
+    if v.ok:
+        print(f"{args.report}: verified (every input hash and every quantity agree)")
+        return EXIT_OK
+    print(f"{args.report}: DIFFERS")
+    for d in v.differences:
+        print(f"  {d}")
+    return EXIT_MISMATCH
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import run_cases
+
+    rows, ok = run_cases(Path(args.cases_dir), args.case or None)
+    print(rows)
+    return EXIT_OK if ok else EXIT_MISMATCH
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="reductions", description=__doc__.splitlines()[0] if __doc__ else None
+    )
+    p.add_argument("--version", action="version", version=f"reductions {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="methodologies installed, with versions").set_defaults(
+        func=cmd_list
+    )
+    d = sub.add_parser("describe", help="parameters, monitoring variables, equations")
+    d.add_argument("id")
+    d.add_argument("--version", dest="version", default=None)
+    d.set_defaults(func=cmd_describe)
+    r = sub.add_parser("run", help="run a project: report.json, results.nc, report.html")
+    r.add_argument("project")
+    r.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help="output folder (default: ./out beside the project file)",
+    )
+    r.set_defaults(func=cmd_run)
+    v = sub.add_parser("verify", help="recompute a report from the files named in it")
+    v.add_argument("report")
+    v.add_argument("--project", default=None, help="the project file, if it has moved")
+    v.set_defaults(func=cmd_verify)
+    val = sub.add_parser("validate", help="run the validation cases and print a table")
+    val.add_argument("case", nargs="*")
+    val.add_argument("--cases-dir", default="validation/cases")
+    val.set_defaults(func=cmd_validate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            return int(args.func(args))
+    except InputError as exc:
+        _print_err(f"reductions {args.command}: error: {exc.one_line()}")
+        return EXIT_INPUT
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        _print_err(f"reductions {args.command}: error: {exc.filename}: {exc.strerror}")
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

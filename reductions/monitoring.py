@@ -1,0 +1,619 @@
+"""Monitoring data (CSV, NetCDF) -> ``xarray.Dataset`` in canonical units, with data checks.
+
+What this module does, in order (DESIGN.md, "Monitoring data, as it really arrives"):
+
+1. reads each monitoring file (CSV with a header row, or NetCDF with CF ``units``);
+2. parses timestamps as local times of the monitoring time zone (or with their own
+   offset) and turns them into UTC;
+3. checks that every mapped column exists, every cell is numeric, timestamps are unique
+   and increasing (or sorts them, if the project says ``sort = true``);
+4. turns each row into an interval (a timestamp labels the start or the end of its
+   interval); cumulative registers are differenced, with declared rollovers and meter
+   replacements;
+5. converts every variable once to the methodology's canonical unit;
+6. keeps the intervals inside the period, checks the data cover it, finds every gap, and
+   applies the methodology's missing-data rule (or stops), counting what it filled.
+
+No Python loop runs over rows; loops run over files, variables and declared events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .errors import MonitoringDataError, ProjectFileError, UnitError
+from .methodology import Methodology, MonitoringVariable
+from .project import MonitoringSpec, Period, Project, VariableSpec
+from .timeutil import interval_offset, local_midnight_utc, to_local, to_utc_naive, tz_name
+from .units import convert
+
+_MISSING_TOKENS = ("", "nan", "NaN", "NAN", "NA", "N/A", "n/a", "null", "NULL", "None")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A run of missing intervals of one variable, and what filled it under which rule."""
+
+    variable: str
+    start: str
+    end: str
+    intervals: int
+    hours: float
+    filled_by: str
+    rule: str
+
+
+@dataclass
+class DataQuality:
+    """What the checks found: rows read, intervals kept, gaps and fills, sorting, events."""
+
+    files: list[str]
+    rows: int
+    intervals: int
+    timezone: str
+    sorted_rows: bool
+    gaps: list[Gap] = field(default_factory=list)
+    filled_intervals: dict[str, int] = field(default_factory=dict)
+    events: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "rows": self.rows,
+            "intervals": self.intervals,
+            "timezone": self.timezone,
+            "sorted_rows": self.sorted_rows,
+            "gaps": [g.__dict__ for g in self.gaps],
+            "filled_intervals": dict(sorted(self.filled_intervals.items())),
+            "events": self.events,
+        }
+
+
+@dataclass
+class _Raw:
+    """Rows read from the files: UTC times, row labels, values in file units."""
+
+    times: np.ndarray  # datetime64[ns], UTC
+    rows: np.ndarray  # object: "file:line" labels
+    values: dict[str, np.ndarray]
+    units: dict[str, str]
+
+
+def load_monitoring(
+    project: Project, methodology: type[Methodology]
+) -> tuple[xr.Dataset, DataQuality]:
+    """Read, check and convert the project's monitoring data for ``methodology``."""
+    spec = project.monitoring
+    declared = {v.symbol: v for v in methodology.monitoring}
+    for symbol in spec.variables:
+        if symbol not in declared:
+            raise ProjectFileError(
+                f"not a monitoring variable of {methodology.id} v{methodology.version}",
+                file=project.file_label,
+                variable=f"monitoring.variables.{symbol}",
+                rule=f"known variables: {', '.join(sorted(declared))}",
+            )
+    for symbol, decl in declared.items():
+        if decl.required and symbol not in spec.variables:
+            raise ProjectFileError(
+                f"required monitoring variable not mapped ({decl.description})",
+                file=project.file_label,
+                variable=f"monitoring.variables.{symbol}",
+                rule=f"{methodology.id} v{methodology.version} requires it",
+            )
+    for symbol, vspec in spec.variables.items():
+        if vspec.kind == "register" and declared[symbol].aggregate != "sum":
+            raise ProjectFileError(
+                "a state variable cannot be a cumulative register",
+                file=project.file_label,
+                variable=f"monitoring.variables.{symbol}",
+            )
+
+    raw = _read_all(project)
+    order_sorted = False
+    if spec.sort:
+        order = np.argsort(raw.times, kind="stable")
+        order_sorted = bool(np.any(order != np.arange(order.size)))
+        raw = _Raw(
+            raw.times[order],
+            raw.rows[order],
+            {k: v[order] for k, v in raw.values.items()},
+            raw.units,
+        )
+    _check_time_order(raw)
+
+    canonical = {s: _to_canonical(raw, s, spec.variables[s], declared[s]) for s in raw.values}
+    kind = next(iter(spec.variables.values())).kind
+    events: list[str] = []
+    if kind == "register":
+        start, end, values, rows = _difference_registers(raw, canonical, spec, events)
+    else:
+        start, end, values, rows = _intervals(raw, canonical, spec)
+
+    for symbol, arr in values.items():
+        if declared[symbol].nonnegative:
+            _check_nonnegative(symbol, arr, rows, start, spec, declared[symbol])
+
+    start, end, values = _select_period(start, end, values, rows, project.period, spec)
+    quality = DataQuality(
+        [f for f in spec.files],
+        int(raw.times.size),
+        0,
+        tz_name(spec.timezone),
+        order_sorted,
+        events=events,
+    )
+    start, end, values = _fill_gaps(start, end, values)
+    _apply_missing_rules(start, end, values, declared, spec, quality)
+    quality.intervals = int(start.size)
+
+    coords = {
+        "time": ("time", start),
+        "time_end": ("time", end),
+    }
+    ds = xr.Dataset(coords=coords)
+    for symbol in declared:
+        if symbol in values:
+            ds[symbol] = xr.DataArray(
+                values[symbol],
+                dims=("time",),
+                attrs={
+                    "units": declared[symbol].unit,
+                    "column": spec.variables[symbol].column,
+                    "source_units": raw.units[symbol],
+                },
+            )
+    ds.attrs["timezone"] = tz_name(spec.timezone)
+    return ds, quality
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _read_all(project: Project) -> _Raw:
+    spec = project.monitoring
+    parts = [_read_file(project.root / f, f, spec) for f in spec.files]
+    units: dict[str, str] = {}
+    for part in parts:
+        for symbol, unit in part.units.items():
+            if units.setdefault(symbol, unit) != unit:
+                raise UnitError(
+                    f"unit {unit!r} differs from {units[symbol]!r} in another file",
+                    variable=symbol,
+                    rule="one unit per variable",
+                )
+    return _Raw(
+        np.concatenate([p.times for p in parts]),
+        np.concatenate([p.rows for p in parts]),
+        {s: np.concatenate([p.values[s] for p in parts]) for s in spec.variables},
+        units,
+    )
+
+
+def _read_file(path: Path, label: str, spec: MonitoringSpec) -> _Raw:
+    if not path.is_file():
+        raise ProjectFileError(
+            "monitoring file not found", file=label, rule="paths are relative to the project file"
+        )
+    suffix = path.suffix.lower()
+    if suffix in (".nc", ".nc4", ".netcdf", ".cdf"):
+        return _read_netcdf(path, label, spec)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path, label, spec)
+    raise ProjectFileError(
+        f"unsupported monitoring file type {suffix!r}",
+        file=label,
+        rule="CSV (.csv) or NetCDF (.nc)",
+    )
+
+
+def _read_csv(path: Path, label: str, spec: MonitoringSpec) -> _Raw:
+    try:
+        df = pd.read_csv(
+            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise MonitoringDataError(f"cannot read CSV: {exc}".splitlines()[0], file=label) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    rows = np.asarray([f"{label}:{i + 2}" for i in range(len(df))], dtype=object)
+    if spec.time not in df.columns:
+        raise MonitoringDataError(
+            f"time column not found; columns are {list(df.columns)}", file=label, variable=spec.time
+        )
+    times = _parse_times(df[spec.time].to_numpy(dtype=str), rows, label, spec)
+    values, units = {}, {}
+    for symbol, vspec in spec.variables.items():
+        if vspec.column not in df.columns:
+            raise MonitoringDataError(
+                f"column {vspec.column!r} not found; columns are {list(df.columns)}",
+                file=label,
+                variable=symbol,
+                rule="every mapped column must exist",
+            )
+        if vspec.unit is None:
+            raise UnitError(
+                "no unit given",
+                file=label,
+                variable=symbol,
+                rule="a CSV column's unit is declared in monitoring.variables",
+            )
+        values[symbol] = _parse_numbers(df[vspec.column], rows, times, label, vspec, spec)
+        units[symbol] = vspec.unit
+    return _Raw(times, rows, values, units)
+
+
+def _parse_numbers(
+    col: pd.Series,
+    rows: np.ndarray,
+    times: np.ndarray,
+    label: str,
+    vspec: VariableSpec,
+    spec: MonitoringSpec,
+) -> np.ndarray:
+    text = col.str.strip()
+    missing = text.isin(_MISSING_TOKENS).to_numpy()
+    numbers = pd.to_numeric(text.where(~missing), errors="coerce").to_numpy(dtype=float)
+    bad = (~missing) & ~np.isfinite(numbers)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise MonitoringDataError(
+            f"non-numeric value {text.iloc[i]!r} in column {vspec.column!r}",
+            file=label,
+            variable=vspec.symbol,
+            where=f"row {rows[i].rsplit(':', 1)[1]} ({_local(times[i], spec)})",
+            rule="monitored values are numbers",
+        )
+    return numbers
+
+
+def _parse_times(
+    text: np.ndarray, rows: np.ndarray, label: str, spec: MonitoringSpec
+) -> np.ndarray:
+    stripped = np.char.strip(text.astype(str))
+    try:
+        parsed = pd.to_datetime(pd.Series(stripped), format="ISO8601", errors="coerce")
+    except (ValueError, TypeError) as exc:
+        raise MonitoringDataError(
+            f"timestamps mix time-zone offsets or formats: {exc}", file=label, variable=spec.time
+        ) from None
+    nat = parsed.isna().to_numpy()
+    if np.any(nat):
+        i = int(np.argmax(nat))
+        raise MonitoringDataError(
+            f"cannot read timestamp {stripped[i]!r}",
+            file=label,
+            variable=spec.time,
+            where=f"row {rows[i].rsplit(':', 1)[1]}",
+            rule="ISO 8601 timestamps",
+        )
+    index = pd.DatetimeIndex(parsed)
+    if index.tz is None:
+        index = index.tz_localize(spec.timezone)
+    return to_utc_naive(index)
+
+
+def _read_netcdf(path: Path, label: str, spec: MonitoringSpec) -> _Raw:
+    try:
+        ds = xr.open_dataset(path, decode_times=True)
+    except (OSError, ValueError) as exc:
+        raise MonitoringDataError(
+            f"cannot read NetCDF: {exc}".splitlines()[0], file=label
+        ) from None
+    with ds:
+        if spec.time not in ds.variables:
+            raise MonitoringDataError(
+                f"time variable not found; variables are {list(ds.variables)}",
+                file=label,
+                variable=spec.time,
+            )
+        tvals = ds[spec.time].values
+        if not np.issubdtype(tvals.dtype, np.datetime64) or tvals.ndim != 1:
+            raise MonitoringDataError(
+                "time variable is not a 1-D CF time coordinate", file=label, variable=spec.time
+            )
+        rows = np.asarray([f"{label}[{i}]" for i in range(tvals.size)], dtype=object)
+        nat = np.isnat(tvals)
+        if np.any(nat):
+            i = int(np.argmax(nat))
+            raise MonitoringDataError(
+                "missing timestamp", file=label, variable=spec.time, where=f"index {i}"
+            )
+        times = to_utc_naive(pd.DatetimeIndex(tvals).tz_localize(spec.timezone))
+        values, units = {}, {}
+        for symbol, vspec in spec.variables.items():
+            if vspec.column not in ds.variables:
+                raise MonitoringDataError(
+                    f"variable {vspec.column!r} not found; variables are {list(ds.data_vars)}",
+                    file=label,
+                    variable=symbol,
+                    rule="every mapped variable must exist",
+                )
+            var = ds[vspec.column]
+            if var.dims != ds[spec.time].dims:
+                raise MonitoringDataError(
+                    f"{vspec.column!r} is not along the time dimension", file=label, variable=symbol
+                )
+            file_unit = var.attrs.get("units")
+            if (
+                vspec.unit is not None
+                and file_unit is not None
+                and str(file_unit).strip() != vspec.unit.strip()
+            ):
+                raise UnitError(
+                    f"project says {vspec.unit!r} but the file says {file_unit!r}",
+                    file=label,
+                    variable=symbol,
+                    rule="one unit per variable",
+                )
+            unit = vspec.unit if vspec.unit is not None else file_unit
+            if unit is None:
+                raise UnitError(
+                    "no units attribute",
+                    file=label,
+                    variable=symbol,
+                    rule="CF: every NetCDF variable carries attrs['units']",
+                )
+            arr = np.asarray(var.values)
+            if not np.issubdtype(arr.dtype, np.number):
+                raise MonitoringDataError(
+                    f"values of {vspec.column!r} are not numeric", file=label, variable=symbol
+                )
+            arr = arr.astype(float)
+            inf = np.isinf(arr)
+            if np.any(inf):
+                i = int(np.argmax(inf))
+                raise MonitoringDataError(
+                    "infinite value", file=label, variable=symbol, where=f"index {i}"
+                )
+            values[symbol], units[symbol] = arr, str(unit)
+    return _Raw(times, rows, values, units)
+
+
+# --- checks and intervals ------------------------------------------------------------
+
+
+def _local(t: np.datetime64, spec: MonitoringSpec) -> str:
+    return str(to_local(np.asarray([t]), spec.timezone)[0].isoformat())
+
+
+def _check_time_order(raw: _Raw) -> None:
+    if raw.times.size == 0:
+        raise MonitoringDataError("no rows of data", file=str(raw.rows[:1]))
+    step = np.diff(raw.times)
+    dup = step == np.timedelta64(0, "ns")
+    if np.any(dup):
+        i = int(np.argmax(dup))
+        raise MonitoringDataError(
+            f"duplicate timestamp {pd.Timestamp(raw.times[i + 1])} UTC",
+            where=f"{raw.rows[i]} and {raw.rows[i + 1]}",
+            rule="timestamps are unique",
+        )
+    back = step < np.timedelta64(0, "ns")
+    if np.any(back):
+        i = int(np.argmax(back))
+        raise MonitoringDataError(
+            f"timestamp {pd.Timestamp(raw.times[i + 1])} UTC comes before the previous row's "
+            f"{pd.Timestamp(raw.times[i])} UTC",
+            where=f"{raw.rows[i + 1]}",
+            rule="timestamps increase (or set monitoring.sort = true)",
+        )
+
+
+def _to_canonical(
+    raw: _Raw, symbol: str, vspec: VariableSpec, decl: MonitoringVariable
+) -> np.ndarray:
+    return convert(raw.values[symbol], raw.units[symbol], decl.unit, variable=symbol)
+
+
+def _intervals(raw: _Raw, values: dict[str, np.ndarray], spec: MonitoringSpec):
+    assert spec.interval is not None
+    step = interval_offset(spec.interval)
+    local = pd.DatetimeIndex(raw.times).tz_localize("UTC").tz_convert(spec.timezone)
+    if spec.label == "end":
+        start, end = local - step, local
+    else:
+        start, end = local, local + step
+    return to_utc_naive(start), to_utc_naive(end), values, raw.rows
+
+
+def _difference_registers(
+    raw: _Raw, values: dict[str, np.ndarray], spec: MonitoringSpec, events: list[str]
+):
+    if raw.times.size < 2:
+        raise MonitoringDataError("a register needs at least two readings", where=str(raw.rows[0]))
+    out: dict[str, np.ndarray] = {}
+    for symbol, reading in values.items():
+        nan = np.isnan(reading)
+        if np.any(nan):
+            i = int(np.argmax(nan))
+            raise MonitoringDataError(
+                "missing register reading",
+                variable=symbol,
+                where=f"{raw.rows[i]} ({_local(raw.times[i], spec)})",
+                rule="a register is read at every row; delete the row and the next difference "
+                "spans the gap",
+            )
+        diff = np.diff(reading)
+        for ev in (e for e in spec.events if e.variable == symbol):
+            t = to_utc_naive(pd.DatetimeIndex([pd.Timestamp(ev.time)]).tz_localize(spec.timezone))[
+                0
+            ]
+            k = int(np.searchsorted(raw.times, t, side="left")) - 1
+            if k < 0 or k >= diff.size:
+                raise ProjectFileError(
+                    f"{ev.kind} at {ev.time} is outside the readings",
+                    variable=f"monitoring.events.{symbol}",
+                )
+            if ev.kind == "rollover":
+                assert ev.modulus is not None
+                diff[k] += ev.modulus
+            else:
+                assert ev.final_reading is not None and ev.initial_reading is not None
+                diff[k] = (ev.final_reading - reading[k]) + (reading[k + 1] - ev.initial_reading)
+            events.append(
+                f"{symbol}: {ev.kind} at {ev.time.isoformat()} applied between "
+                f"{raw.rows[k]} and {raw.rows[k + 1]}"
+            )
+        back = diff < 0
+        if np.any(back):
+            i = int(np.argmax(back))
+            raise MonitoringDataError(
+                f"register decreases from {reading[i]!r} to {reading[i + 1]!r}",
+                variable=symbol,
+                where=f"{raw.rows[i + 1]} ({_local(raw.times[i + 1], spec)})",
+                rule="a rollover or meter replacement must be declared in monitoring.events",
+            )
+        out[symbol] = diff
+    return raw.times[:-1], raw.times[1:], out, raw.rows[1:]
+
+
+def _check_nonnegative(
+    symbol: str,
+    arr: np.ndarray,
+    rows: np.ndarray,
+    start: np.ndarray,
+    spec: MonitoringSpec,
+    decl: MonitoringVariable,
+) -> None:
+    neg = arr < 0
+    if np.any(neg):
+        i = int(np.argmax(neg))
+        raise MonitoringDataError(
+            f"negative value {arr[i]!r} {decl.unit}",
+            variable=symbol,
+            where=f"{rows[i]} (interval from {_local(start[i], spec)})",
+            rule=f"{decl.description} cannot be negative",
+        )
+
+
+def _select_period(
+    start: np.ndarray,
+    end: np.ndarray,
+    values: dict[str, np.ndarray],
+    rows: np.ndarray,
+    period: Period,
+    spec: MonitoringSpec,
+):
+    p0 = local_midnight_utc(period.start, period.timezone)
+    p1 = local_midnight_utc(period.end + dt.timedelta(days=1), period.timezone)
+    first, last = start.min(), end.max()
+    if first > p0 or last < p1:
+        raise MonitoringDataError(
+            f"the period {period.start} to {period.end} is not covered by the data, which run "
+            f"from {_local(first, spec)} to {_local(last, spec)}",
+            variable="period",
+            rule="the monitoring data cover the whole period",
+        )
+    straddle = ((start < p0) & (end > p0)) | ((start < p1) & (end > p1))
+    if np.any(straddle):
+        i = int(np.argmax(straddle))
+        raise MonitoringDataError(
+            f"interval {_local(start[i], spec)} to {_local(end[i], spec)} straddles the period "
+            "boundary",
+            where=str(rows[i]),
+            rule="a period starts and ends on interval boundaries; nothing is pro-rated",
+        )
+    inside = (start >= p0) & (end <= p1)
+    start, end = start[inside], end[inside]
+    values = {k: v[inside] for k, v in values.items()}
+    if start.size == 0 or start[0] != p0 or end[-1] != p1:
+        raise MonitoringDataError(
+            f"the data do not start at the period start {period.start} local midnight, or do "
+            "not end at the period end",
+            variable="period",
+            rule="the monitoring data cover the whole period",
+        )
+    overlap = start[1:] < end[:-1]
+    if np.any(overlap):
+        i = int(np.argmax(overlap))
+        raise MonitoringDataError(
+            f"intervals overlap: {_local(start[i + 1], spec)} starts before {_local(end[i], spec)}",
+            where=str(rows[inside][i + 1]),
+            rule="each instant is covered by one interval (check monitoring.interval)",
+        )
+    return start, end, values
+
+
+def _fill_gaps(start: np.ndarray, end: np.ndarray, values: dict[str, np.ndarray]):
+    """Insert an all-missing interval wherever the intervals do not touch."""
+    gap = start[1:] > end[:-1]
+    if not np.any(gap):
+        return start, end, values
+    k = np.flatnonzero(gap)
+    new_start = np.insert(start, k + 1, end[k])
+    new_end = np.insert(end, k + 1, start[k + 1])
+    new_values = {s: np.insert(v, k + 1, np.nan) for s, v in values.items()}
+    return new_start, new_end, new_values
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
+
+
+def _apply_missing_rules(
+    start: np.ndarray,
+    end: np.ndarray,
+    values: dict[str, np.ndarray],
+    declared: dict[str, MonitoringVariable],
+    spec: MonitoringSpec,
+    quality: DataQuality,
+) -> None:
+    original = {s: np.isnan(v) for s, v in values.items()}
+    for symbol in list(values):
+        mask = original[symbol]
+        if not np.any(mask):
+            continue
+        rule = declared[symbol].missing
+        runs = _runs(mask)
+        a, b = runs[0]
+        where = f"{_local(start[a], spec)} to {_local(end[b - 1], spec)}"
+        if rule.fill == "error":
+            raise MonitoringDataError(
+                f"{int(mask.sum())} interval(s) missing, first from {where}",
+                variable=symbol,
+                rule=rule.clause,
+            )
+        if rule.fill == "zero":
+            values[symbol] = np.where(mask, 0.0, values[symbol])
+            filled_by = "0 (conservative value)"
+        else:
+            sub = rule.substitute
+            if sub is None or sub not in values:
+                raise MonitoringDataError(
+                    f"{int(mask.sum())} interval(s) missing, first from {where}, and the "
+                    f"substitute {sub!r} is not monitored",
+                    variable=symbol,
+                    rule=rule.clause,
+                )
+            still = mask & original[sub]
+            if np.any(still):
+                i = int(np.argmax(still))
+                raise MonitoringDataError(
+                    f"missing, and its substitute {sub!r} is missing too, at "
+                    f"{_local(start[i], spec)}",
+                    variable=symbol,
+                    rule=rule.clause,
+                )
+            values[symbol] = np.where(mask, values[sub], values[symbol])
+            filled_by = f"{sub} (substitute)"
+        for a, b in runs:
+            hours = float((end[b - 1] - start[a]) / np.timedelta64(1, "h"))
+            quality.gaps.append(
+                Gap(
+                    symbol,
+                    _local(start[a], spec),
+                    _local(end[b - 1], spec),
+                    int(b - a),
+                    hours,
+                    filled_by,
+                    rule.clause,
+                )
+            )
+        quality.filled_intervals[symbol] = int(mask.sum())

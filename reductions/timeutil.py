@@ -1,0 +1,134 @@
+"""Time zones, interval lengths and reporting intervals.
+
+Timestamps in files are local times of the project's time zone unless they carry an
+offset; inside the engine every time is UTC (``datetime64[ns]``, naive). A crediting
+period starts at local midnight (DESIGN.md, "Monitoring data, as it really arrives").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+import numpy as np
+import pandas as pd
+
+from .errors import ProjectFileError
+
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$")
+
+
+def parse_timezone(text: str, *, file: str | None = None, key: str = "timezone") -> dt.tzinfo:
+    """``"UTC+8"``, ``"+08:00"``, ``"UTC"`` or an IANA name such as ``"Asia/Shanghai"``."""
+    raw = str(text).strip()
+    if raw.upper() in {"UTC", "Z", "GMT"}:
+        return dt.UTC
+    m = _OFFSET.match(raw.upper())
+    if m:
+        sign = 1 if m.group(1) == "+" else -1
+        hours, minutes = int(m.group(2)), int(m.group(3) or 0)
+        if hours > 14 or minutes >= 60:
+            raise ProjectFileError(
+                f"time-zone offset {raw!r} out of range", file=file, variable=key
+            )
+        return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    try:
+        return zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ProjectFileError(
+            f"unknown time zone {raw!r}",
+            file=file,
+            variable=key,
+            rule="a UTC offset such as 'UTC+8' or '+08:00', or an IANA name",
+        ) from None
+
+
+def tz_name(tz: dt.tzinfo) -> str:
+    if isinstance(tz, zoneinfo.ZoneInfo):
+        return tz.key
+    offset = tz.utcoffset(None)
+    assert offset is not None
+    total = int(offset.total_seconds() // 60)
+    sign = "+" if total >= 0 else "-"
+    return f"UTC{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
+
+
+def local_midnight_utc(day: dt.date, tz: dt.tzinfo) -> np.datetime64:
+    """The UTC instant of local midnight starting ``day``."""
+    ts = pd.Timestamp(dt.datetime(day.year, day.month, day.day), tz=tz)
+    return ts.tz_convert("UTC").tz_localize(None).to_datetime64().astype("datetime64[ns]")
+
+
+_CALENDAR = {
+    "month": pd.DateOffset(months=1),
+    "1month": pd.DateOffset(months=1),
+    "quarter": pd.DateOffset(months=3),
+    "year": pd.DateOffset(years=1),
+    "1year": pd.DateOffset(years=1),
+}
+
+
+def interval_offset(text: str, *, file: str | None = None) -> pd.DateOffset | pd.Timedelta:
+    """A monitoring interval: ``"15min"``, ``"1h"``, ``"1D"``, ``"1s"``, ``"month"``, ``"year"``."""
+    key = str(text).strip().lower()
+    if key in _CALENDAR:
+        return _CALENDAR[key]
+    try:
+        step = pd.Timedelta(key)
+    except ValueError:
+        raise ProjectFileError(
+            f"unknown interval {text!r}",
+            file=file,
+            variable="monitoring.interval",
+            rule="a fixed length ('1s', '15min', '1h', '1D') or 'month', 'quarter', 'year'",
+        ) from None
+    if step <= pd.Timedelta(0):
+        raise ProjectFileError(
+            f"interval {text!r} must be positive", file=file, variable="monitoring.interval"
+        )
+    return step
+
+
+def to_local(utc: np.ndarray, tz: dt.tzinfo) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(utc).tz_localize("UTC").tz_convert(tz)
+
+
+def to_utc_naive(index: pd.DatetimeIndex) -> np.ndarray:
+    return np.asarray(index.tz_convert("UTC").tz_localize(None).values, dtype="datetime64[ns]")
+
+
+REPORTING = ("total", "year", "quarter", "month", "day")
+
+
+def reporting_labels(
+    start_utc: np.ndarray, end_utc: np.ndarray, tz: dt.tzinfo, reporting: str
+) -> np.ndarray:
+    """Label of the reporting interval of each monitoring interval, in local time.
+
+    Raises if an interval straddles two reporting intervals (monthly data cannot be
+    reported per day).
+    """
+    if reporting == "total":
+        return np.full(len(start_utc), "total", dtype=object)
+    fmt = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+    starts = to_local(start_utc, tz)
+    # The last instant inside the interval decides where it ends.
+    ends = to_local(end_utc - np.timedelta64(1, "ns"), tz)
+    if reporting == "quarter":
+        a = starts.year.astype(str) + "-Q" + ((starts.month - 1) // 3 + 1).astype(str)
+        b = ends.year.astype(str) + "-Q" + ((ends.month - 1) // 3 + 1).astype(str)
+        la, lb = np.asarray(a, dtype=object), np.asarray(b, dtype=object)
+    else:
+        la = np.asarray(starts.strftime(fmt[reporting]), dtype=object)
+        lb = np.asarray(ends.strftime(fmt[reporting]), dtype=object)
+    bad = la != lb
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ProjectFileError(
+            f"monitoring interval {starts[i]} to {ends[i]} spans two {reporting} reporting "
+            "intervals",
+            variable="period.reporting",
+            rule="the data's resolution must be at least as fine as the reporting interval",
+        )
+    return la

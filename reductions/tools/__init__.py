@@ -1,0 +1,1 @@
+"""Calculation tools shared by methodologies (CDM tools and their equivalents)."""

@@ -1,0 +1,100 @@
+"""CDM TOOL07, "Tool to calculate the emission factor for an electricity system", v07.0.
+
+Only the combined margin (Step 6) lives here for now; the operating and build margins
+are taken from published values (a national authority's, or a standardized baseline).
+Computing OM and BM from plant data comes in a later release.
+
+The TOOL07 v07.0 text itself was not retrieved while this was written; the weights
+table is confirmed by CDM standardized baselines that publish OM, BM and the three
+combined margins (ASB0038-2018, Armenia: OM 0.4620, BM 0.3456 -> 0.4329, 0.4038,
+0.3748 tCO2/MWh), see ``factors/cdm-tool07-v07.0-cm-weights.csv``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..errors import ParameterError
+from ..factors import read_table
+
+TOOL07 = "CDM TOOL07 v07.0"
+WEIGHTS_TABLE = "cdm-tool07-v07.0-cm-weights.csv"
+#: Technologies TOOL07 weights as "wind and solar" (intermittent, non-dispatchable).
+WIND_SOLAR = frozenset({"wind", "solar", "solar_pv", "offshore_wind"})
+
+
+@dataclass(frozen=True)
+class Weights:
+    w_OM: float
+    w_BM: float
+    source: str
+
+
+def cm_weights(technology: str, crediting_period: int) -> Weights:
+    """Weights of the operating and build margins in the combined margin.
+
+    Parameters
+    ----------
+    technology
+        Project technology (``"wind"``, ``"solar"``, ``"hydro"``...). [-]
+    crediting_period
+        1, 2 or 3. [-]
+
+    Returns
+    -------
+    Weights
+        ``w_OM`` and ``w_BM`` [-] and the table row's source.
+
+    References
+    ----------
+    CDM TOOL07 v07.0, Step 6: wind and solar 0.75/0.25 in every crediting period; other
+    projects 0.5/0.5 in the first and 0.25/0.75 in the second and third.
+    """
+    if crediting_period not in (1, 2, 3):
+        raise ParameterError(
+            f"crediting period {crediting_period!r} is not 1, 2 or 3",
+            variable="crediting_period",
+            rule=TOOL07,
+        )
+    cls = "wind_solar" if technology in WIND_SOLAR else "other"
+    for row in read_table(WEIGHTS_TABLE):
+        if row["technology_class"] == cls and int(row["crediting_period"]) == crediting_period:
+            return Weights(float(row["w_OM"]), float(row["w_BM"]), row["source"])
+    raise ParameterError(
+        f"no weights for {cls}, crediting period {crediting_period}",
+        variable="crediting_period",
+        rule=TOOL07,
+    )
+
+
+def combined_margin(
+    EF_grid_OM_y: ArrayLike, EF_grid_BM_y: ArrayLike, w_OM: ArrayLike, w_BM: ArrayLike
+) -> np.ndarray:
+    """Combined margin CO2 emission factor of the grid.
+
+    Parameters
+    ----------
+    EF_grid_OM_y
+        Operating margin CO2 emission factor in year y. [t/MWh]
+    EF_grid_BM_y
+        Build margin CO2 emission factor in year y. [t/MWh]
+    w_OM, w_BM
+        Weights of the operating and build margins. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        EF_grid_CM_y, combined margin CO2 emission factor in year y. [t/MWh]
+
+    Notes
+    -----
+    .. math:: EF_{grid,CM,y} = EF_{grid,OM,y} \\times w_{OM} + EF_{grid,BM,y} \\times w_{BM}
+
+    TOOL07 v07.0, Step 6 (the same form is eq. (3) of CCER-01-002-V01).
+    """
+    return np.asarray(EF_grid_OM_y, dtype=float) * np.asarray(w_OM, dtype=float) + np.asarray(
+        EF_grid_BM_y, dtype=float
+    ) * np.asarray(w_BM, dtype=float)
