@@ -84,6 +84,9 @@ SETTINGS: dict[str, Any] = {
     "mixture_cache": 16,
 }
 
+_NAMES = ("vapour", "liquid", "low", "high", "mid")
+CHUNK = 16384
+
 PROPS = (
     "density",
     "enthalpy",
@@ -132,6 +135,28 @@ def _basis(t: np.ndarray, deriv: bool) -> tuple[np.ndarray, ...]:
     return (1 + 2 * t) * u * u, t * u * u, t * t * (3 - 2 * t), t * t * (t - 1)
 
 
+class Hermite1D:
+    """Cubic Hermite interpolation on a uniform grid (values and derivatives taken from an
+    interpolating cubic spline); cheaper to evaluate than a spline's binary search."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
+        spl = CubicSpline(x, y)
+        self.x0 = float(x[0])
+        self.h = float(x[1] - x[0])
+        self.n = x.size
+        self.c = np.stack([y, spl(x, 1) * self.h], axis=1)  # (n, 2)
+
+    def __call__(self, x: np.ndarray | float) -> np.ndarray:
+        u = (np.asarray(x, dtype=float).ravel() - self.x0) / self.h
+        i = np.clip(np.floor(u), 0, self.n - 2).astype(np.intp)
+        t = u - i
+        a0, b0, a1, b1 = _basis(t, False)
+        c0 = self.c[i]
+        c1 = self.c[i + 1]
+        r = a0 * c0[:, 0] + b0 * c0[:, 1] + a1 * c1[:, 0] + b1 * c1[:, 1]
+        return r.reshape(np.shape(x))
+
+
 @dataclass
 class Table:
     """Bicubic Hermite table on a regular (x, y) grid; values stored per node as
@@ -178,7 +203,7 @@ class Table:
         return w
 
     def interp(self, prop: str, idx: np.ndarray, w: np.ndarray) -> np.ndarray:
-        g = self.data[prop][idx]  # (N, 4, 4)
+        g = np.take(self.data[prop], idx, axis=0)  # (N, 4, 4)
         return np.einsum("ijk,ijk->i", g, w)
 
 
@@ -222,10 +247,28 @@ def _nodes(
 @dataclass
 class PureTables:
     tables: dict[str, Table]
-    psat: CubicSpline  # ln psat(T)
+    psat: Hermite1D  # ln psat(T)
     T_sat_max: float
-    sat: dict[str, CubicSpline]  # f(ln p) along saturation: T, hL, hV, sL, sV, ...
+    sat: dict[str, Hermite1D]  # f(ln p) along saturation: T, hL, hV, sL, sV, ...
     lnp_sat: tuple[float, float]
+    geometry: dict[str, np.ndarray] = field(default_factory=dict)
+    flat: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        ts = [self.tables[n] for n in _NAMES]
+        sizes = [t.nx * t.ny for t in ts]
+        self.geometry = {
+            "x0": np.array([t.x0 for t in ts]),
+            "dx": np.array([t.dx for t in ts]),
+            "nx": np.array([t.nx for t in ts], dtype=np.intp),
+            "y0": np.array([t.y0 for t in ts]),
+            "dy": np.array([t.dy for t in ts]),
+            "ny": np.array([t.ny for t in ts], dtype=np.intp),
+            "offset": np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
+        }
+        self.flat = {k: np.concatenate([t.data[k] for t in ts]) for k in PROPS}
+        for t in ts:
+            t.data = {}  # the concatenated copy is the one used
 
 
 def _lin(a: float, b: float, n: int) -> tuple[float, float]:
@@ -242,7 +285,7 @@ def _build_pure() -> PureTables:
     # saturation pressure spline
     Ts = np.linspace(Tlo, Tsub + 0.5, s["n_psat"])
     ps = np.asarray(CP.PropsSI("P", "T", Ts, "Q", np.zeros_like(Ts), "HEOS::CarbonDioxide"))
-    psat = CubicSpline(Ts, np.log(ps))
+    psat = Hermite1D(Ts, np.log(ps))
     if not float(np.exp(psat(Tsub))) > PC - dp:
         raise RuntimeError("critical band too narrow: psat(Tc-dT) <= pc-dp")
     tables: dict[str, Table] = {}
@@ -301,7 +344,7 @@ def _build_pure() -> PureTables:
     psub = float(np.exp(psat(Tsub)))
     lp = np.linspace(np.log(CP.PropsSI("ptriple", "CO2")), np.log(psub), 1500)
     pp = np.exp(lp)
-    sat: dict[str, CubicSpline] = {}
+    sat: dict[str, Hermite1D] = {}
     for key, q, out in (
         ("T", 0, "T"),
         ("hL", 0, "Hmass"),
@@ -314,7 +357,7 @@ def _build_pure() -> PureTables:
         vals_ = np.asarray(
             CP.PropsSI(out, "P", pp, "Q", np.full_like(pp, q), "HEOS::CarbonDioxide")
         )
-        sat[key] = CubicSpline(lp, vals_)
+        sat[key] = Hermite1D(lp, vals_)
     return PureTables(tables, psat, Tsub, sat, (float(lp[0]), float(lp[-1])))
 
 
@@ -341,10 +384,13 @@ def pure_tables() -> PureTables:
 # ----------------------------------------------------------------------------- evaluation
 
 
-def _y_of(name: str, p: np.ndarray, T: np.ndarray, pt: PureTables) -> np.ndarray:
+def _y_of(
+    name: str, p: np.ndarray, T: np.ndarray, pt: PureTables, lps: np.ndarray | None = None
+) -> np.ndarray:
     s = SETTINGS
     if name == "vapour" or name == "liquid":
-        lps = pt.psat(T)
+        if lps is None:
+            lps = pt.psat(T)
         zlim = np.log(s["p_min"] if name == "vapour" else s["p_max"]) - lps
         wz = s["wz"]
         return np.arcsinh((np.log(p) - lps) / wz) / np.arcsinh(zlim / wz)
@@ -355,62 +401,93 @@ def _y_of(name: str, p: np.ndarray, T: np.ndarray, pt: PureTables) -> np.ndarray
     return p
 
 
-def classify_pure(p: np.ndarray, T: np.ndarray, pt: PureTables) -> np.ndarray:
-    """Table index per state: 0 vapour, 1 liquid, 2 low, 3 high, 4 mid, -1 exact."""
+def classify_pure(
+    p: np.ndarray, T: np.ndarray, pt: PureTables, lps_out: np.ndarray | None = None
+) -> np.ndarray:
+    """Table index per state: 0 vapour, 1 liquid, 2 low, 3 high, 4 mid, -1 exact.
+
+    If ``lps_out`` is given, ln psat(T) is written into it for subcritical states."""
     s = SETTINGS
     dT, dp = s["band_dT"], s["band_dp"]
-    region = np.full(p.shape, -1, dtype=np.int8)
-    inbox = (T >= s["T_min"]) & (T <= s["T_max"]) & (p >= s["p_min"]) & (p <= s["p_max"])
-    sub = inbox & (T <= TC - dT)
+    sub = T <= TC - dT
+    region = np.where(
+        sub,
+        np.int8(1),
+        np.where(
+            p <= PC - dp,
+            np.int8(2),
+            np.where(p >= PC + dp, np.int8(3), np.where(T >= TC + dT, np.int8(4), np.int8(-1))),
+        ),
+    ).astype(np.int8)
+    outbox = (T < s["T_min"]) | (T > s["T_max"]) | (p < s["p_min"]) | (p > s["p_max"])
+    region[outbox] = -1
+    sub &= ~outbox
     if np.any(sub):
-        ps = np.exp(pt.psat(T[sub]))
-        region[sub] = np.where(p[sub] < ps, 0, 1)
-    sup = inbox & (T > TC - dT)
-    region[sup & (p <= PC - dp)] = 2
-    region[sup & (p >= PC + dp)] = 3
-    region[sup & (p > PC - dp) & (p < PC + dp) & (T >= TC + dT)] = 4
+        lps = pt.psat(T[sub])
+        if lps_out is not None:
+            lps_out[sub] = lps
+        region[sub] = np.log(p[sub]) >= lps
     return region
-
-
-_NAMES = ("vapour", "liquid", "low", "high", "mid")
 
 
 def _eval_pure_pT(
     props: tuple[str, ...], p: np.ndarray, T: np.ndarray, want_dT: bool = False
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
-    """Values (and d/dT at constant p if asked) of ``props`` at (p, T); region -1 -> NaN."""
+    """Values (and d/dT at constant p if asked) of ``props`` at (p, T); region -1 -> NaN.
+
+    One pass over all states: each state's cell is located in its own table, and the node
+    data of the five tables are concatenated so that a single gather serves every state."""
     pt = pure_tables()
-    region = classify_pure(p, T, pt)
-    out = {k: np.full(p.shape, np.nan) for k in props}
-    der = {k: np.full(p.shape, np.nan) for k in props} if want_dT else {}
+    lps = np.empty(p.shape)
+    region = classify_pure(p, T, pt, lps)
+    ok = region >= 0
+    rr = np.where(ok, region, 0)
+    x = x_of_T(T)
+    y = np.zeros(p.shape)
+    dydT = np.zeros(p.shape) if want_dT else None
     for r, name in enumerate(_NAMES):
-        sel = np.flatnonzero(region == r)
-        if sel.size == 0:
+        m = region == r
+        if not m.any():
             continue
-        t = pt.tables[name]
-        ps, Ts = p[sel], T[sel]
-        x = x_of_T(Ts)
-        y = _y_of(name, ps, Ts, pt)
-        idx, tx, ty = t.cells(x, y)
-        w = t.weights(tx, ty)
+        ps, Ts = p[m], T[m]
+        y[m] = _y_of(name, ps, Ts, pt, lps[m] if r < 2 else None)
+        if dydT is not None and r < 2:
+            # y depends on T through psat(T): d y / d T at constant p, by central difference
+            h = 1e-4
+            dydT[m] = (_y_of(name, ps, Ts + h, pt) - _y_of(name, ps, Ts - h, pt)) / (2 * h)
+    g = pt.geometry
+    DX, DY = g["dx"][rr], g["dy"][rr]
+    fx = (x - g["x0"][rr]) / DX
+    fy = (y - g["y0"][rr]) / DY
+    NY = g["ny"][rr]
+    i = np.clip(np.floor(fx), 0, g["nx"][rr] - 2).astype(np.intp)
+    j = np.clip(np.floor(fy), 0, NY - 2).astype(np.intp)
+    tx = fx - i
+    ty = fy - j
+    k = g["offset"][rr] + i * NY + j
+    idx = np.stack([k, k + NY, k + 1, k + NY + 1], axis=1)
+    w = Table.weights(tx, ty)
+    out: dict[str, np.ndarray] = {}
+    der: dict[str, np.ndarray] = {}
+    if want_dT:
+        wd = Table.weights(tx, ty, dxderiv=True)
+        wy = Table.weights(tx, ty, dyderiv=True)
+        dxdT = 1.0 / np.sqrt(SETTINGS["wT"] ** 2 + (T - TC) ** 2)
+    for key in props:
+        data = pt.flat[key]
+        v = np.einsum("ijk,ijk->i", np.take(data, idx, axis=0), w)
+        if key in LOG_PROPS:
+            v = np.exp(v)
+        v[~ok] = np.nan
+        out[key] = v
         if want_dT:
-            wd = t.weights(tx, ty, dxderiv=True)
-            dxdT = 1.0 / np.sqrt(SETTINGS["wT"] ** 2 + (Ts - TC) ** 2)
-            if name in ("vapour", "liquid"):
-                # y depends on T through psat(T); d y / dT at constant p
-                h = 1e-4
-                dydT = (_y_of(name, ps, Ts + h, pt) - _y_of(name, ps, Ts - h, pt)) / (2 * h)
-                wy = t.weights(tx, ty, dyderiv=True)
-        for k in props:
-            v = t.interp(k, idx, w)
-            if want_dT:
-                dv = t.interp(k, idx, wd) * (dxdT / t.dx)
-                if name in ("vapour", "liquid"):
-                    dv = dv + t.interp(k, idx, wy) * (dydT / t.dy)
-                if k in LOG_PROPS:
-                    dv = dv * np.exp(v)
-                der[k][sel] = dv
-            out[k][sel] = np.exp(v) if k in LOG_PROPS else v
+            gd = np.take(data, idx, axis=0)
+            dv = np.einsum("ijk,ijk->i", gd, wd) * (dxdT / DX)
+            assert dydT is not None
+            dv += np.einsum("ijk,ijk->i", gd, wy) * (dydT / DY)
+            if key in LOG_PROPS:
+                dv *= v
+            der[key] = dv
     return out, der, region
 
 
@@ -450,8 +527,9 @@ def _solve_T(
         out = ~np.isfinite(Tn) | (Tn <= lo[act]) | (Tn >= hi[act])
         Tn = np.where(out, 0.5 * (lo[act] + hi[act]), Tn)
         scale = np.abs(target[act]) + 1.0
-        done = (np.abs(f) <= 1e-11 * scale) | (np.abs(Tn - T[act]) < 1e-9)
-        T[act] = Tn
+        small = np.abs(f) <= 1e-11 * scale
+        done = small | (np.abs(Tn - T[act]) < 1e-9)
+        T[act] = np.where(small, T[act], Tn)
         conv[act[done & ~bad]] = True
         act = act[~done & ~bad]
     return T, conv
@@ -656,8 +734,14 @@ def evaluate(
             region = classify_pure(a, b, pure_tables())
             v = pure_phase(a, b, region)
             return v, region >= 0, flags
-        vals, _, region = _eval_pure_pT((prop,), a, b)
-        return vals[prop], region >= 0, flags
+        v = np.empty(n)
+        done = np.empty(n, dtype=bool)
+        # chunks that keep numpy's temporaries in cache (about 20 % faster than one pass)
+        for s in range(0, n, CHUNK):
+            vals, _, region = _eval_pure_pT((prop,), a[s : s + CHUNK], b[s : s + CHUNK])
+            v[s : s + CHUNK] = vals[prop]
+            done[s : s + CHUNK] = region >= 0
+        return v, done, flags
     if prop == "phase":
         return np.full(n, np.nan), np.zeros(n, dtype=bool), flags
     v, done = _eval_pure_px(prop, pair, a, b)
