@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,12 +76,51 @@ class DataQuality:
         }
 
 
+class RowLabels:
+    """Where each row came from (file and line), formatted only when a message needs it."""
+
+    def __init__(
+        self, files: list[str], csv: list[bool], file_id: np.ndarray, line: np.ndarray
+    ) -> None:
+        self.files, self.csv, self.file_id, self.line = files, csv, file_id, line
+
+    @classmethod
+    def for_file(cls, label: str, n: int, csv: bool) -> RowLabels:
+        first = 2 if csv else 0  # CSV: line 1 is the header; NetCDF: index along time
+        return cls([label], [csv], np.zeros(n, dtype=np.int64), np.arange(first, first + n))
+
+    @classmethod
+    def concat(cls, parts: list[RowLabels]) -> RowLabels:
+        files = [f for p in parts for f in p.files]
+        csv = [c for p in parts for c in p.csv]
+        offsets = np.cumsum([0] + [len(p.files) for p in parts[:-1]])
+        return cls(
+            files,
+            csv,
+            np.concatenate([p.file_id + o for p, o in zip(parts, offsets, strict=True)]),
+            np.concatenate([p.line for p in parts]),
+        )
+
+    def __len__(self) -> int:
+        return int(self.line.size)
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int | np.integer):
+            f = int(self.file_id[key])
+            n = int(self.line[key])
+            return f"{self.files[f]}:{n}" if self.csv[f] else f"{self.files[f]}[{n}]"
+        return RowLabels(self.files, self.csv, self.file_id[key], self.line[key])
+
+    def line_of(self, i: int) -> int:
+        return int(self.line[i])
+
+
 @dataclass
 class _Raw:
     """Rows read from the files: UTC times, row labels, values in file units."""
 
     times: np.ndarray  # datetime64[ns], UTC
-    rows: np.ndarray  # object: "file:line" labels
+    rows: RowLabels
     values: dict[str, np.ndarray]
     units: dict[str, str]
 
@@ -190,7 +230,7 @@ def _read_all(project: Project) -> _Raw:
                 )
     return _Raw(
         np.concatenate([p.times for p in parts]),
-        np.concatenate([p.rows for p in parts]),
+        RowLabels.concat([p.rows for p in parts]),
         {s: np.concatenate([p.values[s] for p in parts]) for s in spec.variables},
         units,
     )
@@ -221,7 +261,7 @@ def _read_csv(path: Path, label: str, spec: MonitoringSpec) -> _Raw:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise MonitoringDataError(f"cannot read CSV: {exc}".splitlines()[0], file=label) from None
     df.columns = [str(c).strip() for c in df.columns]
-    rows = np.asarray([f"{label}:{i + 2}" for i in range(len(df))], dtype=object)
+    rows = RowLabels.for_file(label, len(df), csv=True)
     if spec.time not in df.columns:
         raise MonitoringDataError(
             f"time column not found; columns are {list(df.columns)}", file=label, variable=spec.time
@@ -250,7 +290,7 @@ def _read_csv(path: Path, label: str, spec: MonitoringSpec) -> _Raw:
 
 def _parse_numbers(
     col: pd.Series,
-    rows: np.ndarray,
+    rows: RowLabels,
     times: np.ndarray,
     label: str,
     vspec: VariableSpec,
@@ -266,15 +306,13 @@ def _parse_numbers(
             f"non-numeric value {text.iloc[i]!r} in column {vspec.column!r}",
             file=label,
             variable=vspec.symbol,
-            where=f"row {rows[i].rsplit(':', 1)[1]} ({_local(times[i], spec)})",
+            where=f"row {rows.line_of(i)} ({_local(times[i], spec)})",
             rule="monitored values are numbers",
         )
     return numbers
 
 
-def _parse_times(
-    text: np.ndarray, rows: np.ndarray, label: str, spec: MonitoringSpec
-) -> np.ndarray:
+def _parse_times(text: np.ndarray, rows: RowLabels, label: str, spec: MonitoringSpec) -> np.ndarray:
     stripped = np.char.strip(text.astype(str))
     try:
         parsed = pd.to_datetime(pd.Series(stripped), format="ISO8601", errors="coerce")
@@ -289,7 +327,7 @@ def _parse_times(
             f"cannot read timestamp {stripped[i]!r}",
             file=label,
             variable=spec.time,
-            where=f"row {rows[i].rsplit(':', 1)[1]}",
+            where=f"row {rows.line_of(i)}",
             rule="ISO 8601 timestamps",
         )
     index = pd.DatetimeIndex(parsed)
@@ -317,7 +355,7 @@ def _read_netcdf(path: Path, label: str, spec: MonitoringSpec) -> _Raw:
             raise MonitoringDataError(
                 "time variable is not a 1-D CF time coordinate", file=label, variable=spec.time
             )
-        rows = np.asarray([f"{label}[{i}]" for i in range(tvals.size)], dtype=object)
+        rows = RowLabels.for_file(label, int(tvals.size), csv=False)
         nat = np.isnat(tvals)
         if np.any(nat):
             i = int(np.argmax(nat))
@@ -384,7 +422,7 @@ def _local(t: np.datetime64, spec: MonitoringSpec) -> str:
 
 def _check_time_order(raw: _Raw) -> None:
     if raw.times.size == 0:
-        raise MonitoringDataError("no rows of data", file=str(raw.rows[:1]))
+        raise MonitoringDataError("no rows of data", file=", ".join(raw.rows.files))
     step = np.diff(raw.times)
     dup = step == np.timedelta64(0, "ns")
     if np.any(dup):
@@ -476,7 +514,7 @@ def _difference_registers(
 def _check_nonnegative(
     symbol: str,
     arr: np.ndarray,
-    rows: np.ndarray,
+    rows: RowLabels,
     start: np.ndarray,
     spec: MonitoringSpec,
     decl: MonitoringVariable,
@@ -496,7 +534,7 @@ def _select_period(
     start: np.ndarray,
     end: np.ndarray,
     values: dict[str, np.ndarray],
-    rows: np.ndarray,
+    rows: RowLabels,
     period: Period,
     spec: MonitoringSpec,
 ):
