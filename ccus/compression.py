@@ -123,6 +123,54 @@ def _check_composition(composition: Mapping[str, float] | None) -> None:
             raise CCUSInputError(f"composition[{k!r}] = {v} is outside [0, 1]")
 
 
+def _isentropic_state(
+    p: ArrayLike,
+    s: ArrayLike,
+    T_guess: ArrayLike,
+    composition: Mapping[str, float] | None,
+    method: str,
+    *,
+    max_iter: int = 8,
+    tol: float = 1e-7,
+) -> tuple[FloatArray, FloatArray]:
+    """Enthalpy and temperature at (p, s): Newton on T with the (p, T) property functions.
+
+    ``ds/dT|_p = c_p/T`` gives :math:`T_{k+1} = T_k - (s(p,T_k) - s) T_k / c_p(p,T_k)`.
+    With ``method="exact"`` the (p, s) flash of CoolProp HEOS is used directly. The fast
+    path uses this Newton iteration on the fast (p, T) functions rather than their (p, s)
+    inverse; entries that do not converge to ``tol`` (relative in s) are recomputed with the
+    exact flash, so no unconverged value is returned.
+    """
+    pr = _props()
+    pa, sa, Tg = np.broadcast_arrays(
+        np.asarray(p, dtype=float), np.asarray(s, dtype=float), np.asarray(T_guess, dtype=float)
+    )
+    if method == "exact":
+        h = np.asarray(pr.enthalpy_ps(pa, sa, composition, method="exact"), dtype=float)
+        T = np.asarray(pr.temperature_ps(pa, sa, composition, method="exact"), dtype=float)
+        return h, T
+    T = np.clip(Tg.astype(float), 217.0, 1900.0)
+    scale = np.maximum(np.abs(sa), 1.0)
+    for _ in range(max_iter):
+        sk = np.asarray(pr.entropy(pa, T, composition, method=method), dtype=float)
+        r = sk - sa
+        if np.all(np.abs(r) <= tol * scale):
+            break
+        cp = np.asarray(pr.isobaric_heat_capacity(pa, T, composition, method=method), dtype=float)
+        step = r * T / cp
+        # iteration variable kept inside the fluid range of the EOS (not an input clip)
+        T = np.clip(T - np.clip(step, -100.0, 100.0), 217.0, 1900.0)
+    sk = np.asarray(pr.entropy(pa, T, composition, method=method), dtype=float)
+    bad = ~(np.abs(sk - sa) <= 10 * tol * scale)
+    h = np.asarray(pr.enthalpy(pa, T, composition, method=method), dtype=float)
+    if np.any(bad):
+        h = h.copy()
+        T = T.copy()
+        h[bad] = pr.enthalpy_ps(pa[bad], sa[bad], composition, method="exact")
+        T[bad] = pr.temperature_ps(pa[bad], sa[bad], composition, method="exact")
+    return h, T
+
+
 def stage_pressure_ratio(
     p_in: ArrayLike, p_out: ArrayLike, n_stages: int, cooler_pressure_drop: float = 0.0
 ) -> FloatArray:
@@ -208,7 +256,11 @@ def compressor_stage(
     pr = _props()
     h_in = np.asarray(pr.enthalpy(p_in, T_in, composition, method=method), dtype=float)
     s_in = np.asarray(pr.entropy(p_in, T_in, composition, method=method), dtype=float)
-    h_s = np.asarray(pr.enthalpy_ps(p_out, s_in, composition, method=method), dtype=float)
+    T_guess = (
+        np.asarray(T_in, dtype=float)
+        * np.maximum(np.asarray(p_out, dtype=float) / np.asarray(p_in, dtype=float), 1.0) ** 0.225
+    )
+    h_s, _ = _isentropic_state(p_out, s_in, T_guess, composition, method)
     work = (h_s - h_in) / eta_is
     h_out = h_in + work
     T_out = np.asarray(pr.temperature_ph(p_out, h_out, composition, method=method), dtype=float)
@@ -281,7 +333,7 @@ def pump_work(
     h_in = np.asarray(pr.enthalpy(pa, T_in, composition, method=method), dtype=float)
     s_in = np.asarray(pr.entropy(pa, T_in, composition, method=method), dtype=float)
     if integration == "enthalpy":
-        dh_s = np.asarray(pr.enthalpy_ps(pb, s_in, composition, method=method)) - h_in
+        dh_s = _isentropic_state(pb, s_in, T_in, composition, method)[0] - h_in
     elif integration == "quadrature":
         x, wts = np.polynomial.legendre.leggauss(int(n_nodes))
         half = 0.5 * (pb - pa)
@@ -289,7 +341,7 @@ def pump_work(
         dh_s = np.zeros(np.broadcast(pa, pb, h_in).shape)
         for xk, wk in zip(x, wts, strict=True):
             pk = mid + half * xk
-            Tk = pr.temperature_ps(pk, s_in, composition, method=method)
+            Tk = _isentropic_state(pk, s_in, T_in, composition, method)[1]
             rho = np.asarray(pr.density(pk, Tk, composition, method=method), dtype=float)
             dh_s = dh_s + wk * half / rho
     else:
@@ -483,12 +535,12 @@ def multistage_compression(
     _check_positive(pi, "p_in", "[Pa]")
     _check_positive(Ti, "T_in", "[K]")
     _check_positive(po, "p_out", "[Pa]")
-    shape = np.broadcast(pi, Ti, po).shape
+    T_ic = Ti if T_intercooler is None else _as_float(T_intercooler, "T_intercooler")
+    T_ac = T_ic if T_aftercooler is None else _as_float(T_aftercooler, "T_aftercooler")
+    shape = np.broadcast(pi, Ti, po, T_ic, T_ac).shape
     if np.any(np.broadcast_to(po <= pi, shape)):
         idx = tuple(int(i) for i in np.argwhere(np.broadcast_to(po <= pi, shape))[0])
         raise CCUSInputError(f"p_out must exceed p_in; violated at index {idx}")
-    T_ic = Ti if T_intercooler is None else _as_float(T_intercooler, "T_intercooler")
-    T_ac = T_ic if T_aftercooler is None else _as_float(T_aftercooler, "T_aftercooler")
     _check_positive(np.asarray(T_ic), "T_intercooler", "[K]")
     _check_positive(np.asarray(T_ac), "T_aftercooler", "[K]")
 
