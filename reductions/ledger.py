@@ -9,6 +9,7 @@ the identity ER = BE - PE - LE is checked at every time step.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -22,6 +23,20 @@ Role = Literal["parameter", "monitored", "calculated", "total"]
 Value = float | xr.DataArray
 
 TOTALS = ("BE", "PE", "LE", "ER")
+
+
+def exact_sum(values: np.ndarray) -> float:
+    """Correctly rounded sum (``math.fsum``): independent of the order of the values, so a
+    total does not change when the same data come in another order or split otherwise."""
+    return math.fsum(np.asarray(values, dtype=float).ravel().tolist())
+
+
+def group_sums(values: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
+    """Correctly rounded sum of ``values`` per group code (0 .. groups - 1)."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(1, groups))
+    parts = np.split(np.asarray(values, dtype=float)[order], bounds)
+    return np.asarray([exact_sum(part) for part in parts])
 
 
 class LedgerError(ReductionsError):
@@ -55,7 +70,7 @@ class Quantity:
         if self.is_series:
             if not self.extensive:
                 raise LedgerError(f"{self.symbol} is intensive: it has no total over time")
-            return float(np.sum(np.asarray(self.value, dtype=float)))
+            return exact_sum(np.asarray(self.value, dtype=float))
         return float(np.asarray(self.value, dtype=float))
 
 

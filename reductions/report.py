@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import InputError, ReductionsError
-from .ledger import TOTALS, Quantity
+from .ledger import TOTALS, Quantity, exact_sum, group_sums
 
 if TYPE_CHECKING:
     from .run import Result
@@ -59,7 +59,7 @@ def _num(x: float) -> float | None:
     return None if math.isnan(x) else x
 
 
-def _quantity_entry(q: Quantity, labels: np.ndarray, order: list[str]) -> dict[str, Any]:
+def _quantity_entry(q: Quantity, codes: np.ndarray, order: list[str]) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "symbol": q.symbol,
         "unit": q.unit,
@@ -79,41 +79,47 @@ def _quantity_entry(q: Quantity, labels: np.ndarray, order: list[str]) -> dict[s
             "mean": _num(arr.mean()),
         }
         if q.extensive:
-            summary["total"] = _num(arr.sum())
-            entry["by_interval"] = {lab: _num(arr[labels == lab].sum()) for lab in order}
+            summary["total"] = _num(exact_sum(arr))
+            sums = group_sums(arr, codes, len(order))
+            entry["by_interval"] = {lab: _num(sums[k]) for k, lab in enumerate(order)}
         entry["summary"] = summary
     else:
         entry["value"] = _num(q.total())
     return entry
 
 
-def _ordered_labels(labels: np.ndarray) -> list[str]:
-    seen: dict[str, None] = {}
-    for lab in labels.tolist():
-        seen.setdefault(lab, None)
-    return list(seen)
+def _group(labels: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Reporting-interval labels in time order, the code of each step, first and last step."""
+    uniq, first, codes = np.unique(labels.astype(str), return_index=True, return_inverse=True)
+    by_time = np.argsort(first, kind="stable")
+    rank = np.empty_like(by_time)
+    rank[by_time] = np.arange(by_time.size)
+    codes = rank[codes]
+    last = np.zeros(uniq.size, dtype=np.int64)
+    np.maximum.at(last, codes, np.arange(codes.size))
+    return [str(u) for u in uniq[by_time]], codes, first[by_time], last
 
 
 def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
     """The report as a JSON-ready dict."""
     project, meth, ledger = result.project, result.methodology, result.ledger
     labels = result.interval_labels()
-    order = _ordered_labels(labels)
+    order, codes, firsts, lasts = _group(labels)
     ds = result.monitoring
     start, end = ds["time"].values, ds["time_end"].values
     from .timeutil import to_local
 
     intervals = []
-    for lab in order:
-        sel = labels == lab
-        first, last = int(np.argmax(sel)), int(len(sel) - 1 - np.argmax(sel[::-1]))
+    sums = {s: group_sums(ledger.series(s), codes, len(order)) for s in TOTALS}
+    for k, lab in enumerate(order):
+        first, last = int(firsts[k]), int(lasts[k])
         row: dict[str, Any] = {
             "label": lab,
             "start": to_local(start[first : first + 1], project.period.timezone)[0].isoformat(),
             "end": to_local(end[last : last + 1], project.period.timezone)[0].isoformat(),
         }
         for s in TOTALS:
-            row[s] = _num(ledger.series(s)[sel].sum())
+            row[s] = _num(sums[s][k])
         intervals.append(row)
     inputs = [{"path": project.path.name, "sha256": sha256(project.path)}]
     for f in project.monitoring.files:
@@ -147,7 +153,7 @@ def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
         "unit": "t CO2e",
         "totals": {s: _num(v) for s, v in ledger.totals().items()},
         "intervals": intervals,
-        "quantities": [_quantity_entry(q, labels, order) for q in ledger],
+        "quantities": [_quantity_entry(q, codes, order) for q in ledger],
         "parameters": [
             {
                 "symbol": p.symbol,
