@@ -74,8 +74,9 @@ def interval_offset(text: str, *, file: str | None = None) -> pd.DateOffset | pd
     key = str(text).strip().lower()
     if key in _CALENDAR:
         return _CALENDAR[key]
+    # pandas deprecates the lower-case day unit ("1d"): spell it "1D" after lowering.
     try:
-        step = pd.Timedelta(key)
+        step = pd.Timedelta(re.sub(r"(?<![a-z])d$", "D", key))
     except ValueError:
         raise ProjectFileError(
             f"unknown interval {text!r}",
