@@ -166,9 +166,12 @@ def load_monitoring(
             {k: v[order] for k, v in raw.values.items()},
             raw.units,
         )
-    _check_time_order(raw)
+    _check_time_order(raw, spec)
 
-    canonical = {s: _to_canonical(raw, s, spec.variables[s], declared[s]) for s in raw.values}
+    canonical = {
+        s: _to_canonical(raw, s, spec.variables[s], declared[s], project.file_label)
+        for s in raw.values
+    }
     kind = next(iter(spec.variables.values())).kind
     events: list[str] = []
     if kind == "register":
@@ -324,7 +327,7 @@ def _parse_times(text: np.ndarray, rows: RowLabels, label: str, spec: Monitoring
     if np.any(nat):
         i = int(np.argmax(nat))
         raise MonitoringDataError(
-            f"cannot read timestamp {stripped[i]!r}",
+            f"cannot read timestamp {str(stripped[i])!r}",
             file=label,
             variable=spec.time,
             where=f"row {rows.line_of(i)}",
@@ -420,7 +423,7 @@ def _local(t: np.datetime64, spec: MonitoringSpec) -> str:
     return str(to_local(np.asarray([t]), spec.timezone)[0].isoformat())
 
 
-def _check_time_order(raw: _Raw) -> None:
+def _check_time_order(raw: _Raw, spec: MonitoringSpec) -> None:
     if raw.times.size == 0:
         raise MonitoringDataError("no rows of data", file=", ".join(raw.rows.files))
     step = np.diff(raw.times)
@@ -428,7 +431,8 @@ def _check_time_order(raw: _Raw) -> None:
     if np.any(dup):
         i = int(np.argmax(dup))
         raise MonitoringDataError(
-            f"duplicate timestamp {pd.Timestamp(raw.times[i + 1])} UTC",
+            f"duplicate timestamp {_local(raw.times[i + 1], spec)}",
+            variable=spec.time,
             where=f"{raw.rows[i]} and {raw.rows[i + 1]}",
             rule="timestamps are unique",
         )
@@ -436,17 +440,31 @@ def _check_time_order(raw: _Raw) -> None:
     if np.any(back):
         i = int(np.argmax(back))
         raise MonitoringDataError(
-            f"timestamp {pd.Timestamp(raw.times[i + 1])} UTC comes before the previous row's "
-            f"{pd.Timestamp(raw.times[i])} UTC",
+            f"timestamp {_local(raw.times[i + 1], spec)} comes before the previous row's "
+            f"{_local(raw.times[i], spec)}",
+            variable=spec.time,
             where=f"{raw.rows[i + 1]}",
             rule="timestamps increase (or set monitoring.sort = true)",
         )
 
 
 def _to_canonical(
-    raw: _Raw, symbol: str, vspec: VariableSpec, decl: MonitoringVariable
+    raw: _Raw, symbol: str, vspec: VariableSpec, decl: MonitoringVariable, project_file: str
 ) -> np.ndarray:
-    return convert(raw.values[symbol], raw.units[symbol], decl.unit, variable=symbol)
+    try:
+        return convert(
+            raw.values[symbol],
+            raw.units[symbol],
+            decl.unit,
+            variable=symbol,
+            where=f"column {vspec.column!r}",
+        )
+    except UnitError as exc:
+        # The unit was declared in the project file (or, for NetCDF, in the data file).
+        declared_in = project_file if vspec.unit is not None else ", ".join(raw.rows.files)
+        raise UnitError(
+            exc.message, file=declared_in, variable=exc.variable, where=exc.where, rule=exc.rule
+        ) from None
 
 
 def _intervals(raw: _Raw, values: dict[str, np.ndarray], spec: MonitoringSpec):
@@ -502,7 +520,8 @@ def _difference_registers(
         if np.any(back):
             i = int(np.argmax(back))
             raise MonitoringDataError(
-                f"register decreases from {reading[i]!r} to {reading[i + 1]!r}",
+                f"register decreases from {float(raw.values[symbol][i])!r} to "
+                f"{float(raw.values[symbol][i + 1])!r} {raw.units[symbol]}",
                 variable=symbol,
                 where=f"{raw.rows[i + 1]} ({_local(raw.times[i + 1], spec)})",
                 rule="a rollover or meter replacement must be declared in monitoring.events",
@@ -523,7 +542,7 @@ def _check_nonnegative(
     if np.any(neg):
         i = int(np.argmax(neg))
         raise MonitoringDataError(
-            f"negative value {arr[i]!r} {decl.unit}",
+            f"negative value {float(arr[i])!r} {decl.unit}",
             variable=symbol,
             where=f"{rows[i]} (interval from {_local(start[i], spec)})",
             rule=f"{decl.description} cannot be negative",
@@ -540,12 +559,22 @@ def _select_period(
 ):
     p0 = local_midnight_utc(period.start, period.timezone)
     p1 = local_midnight_utc(period.end + dt.timedelta(days=1), period.timezone)
+    # Overlaps first: a wrong monitoring.interval shows here, not as a straddle.
+    overlap = start[1:] < end[:-1]
+    if np.any(overlap):
+        i = int(np.argmax(overlap))
+        raise MonitoringDataError(
+            f"intervals overlap: {_local(start[i + 1], spec)} starts before {_local(end[i], spec)}",
+            where=str(rows[i + 1]),
+            rule="each instant is covered by one interval (check monitoring.interval)",
+        )
     first, last = start.min(), end.max()
     if first > p0 or last < p1:
         raise MonitoringDataError(
-            f"the period {period.start} to {period.end} is not covered by the data, which run "
-            f"from {_local(first, spec)} to {_local(last, spec)}",
-            variable="period",
+            f"the period {period.start} to {period.end} is not covered by the data in "
+            f"{', '.join(spec.files)}, which run from {_local(first, spec)} to "
+            f"{_local(last, spec)}",
+            variable="period.start" if first > p0 else "period.end",
             rule="the monitoring data cover the whole period",
         )
     straddle = ((start < p0) & (end > p0)) | ((start < p1) & (end > p1))
@@ -566,14 +595,6 @@ def _select_period(
             "not end at the period end",
             variable="period",
             rule="the monitoring data cover the whole period",
-        )
-    overlap = start[1:] < end[:-1]
-    if np.any(overlap):
-        i = int(np.argmax(overlap))
-        raise MonitoringDataError(
-            f"intervals overlap: {_local(start[i + 1], spec)} starts before {_local(end[i], spec)}",
-            where=str(rows[inside][i + 1]),
-            rule="each instant is covered by one interval (check monitoring.interval)",
         )
     return start, end, values
 
@@ -614,7 +635,9 @@ def _apply_missing_rules(
         where = f"{_local(start[a], spec)} to {_local(end[b - 1], spec)}"
         if rule.fill == "error":
             raise MonitoringDataError(
-                f"{int(mask.sum())} interval(s) missing, first from {where}",
+                f"{int(mask.sum())} interval(s) missing (NaN or empty cell in column "
+                f"{spec.variables[symbol].column!r}, or no row), first from {where}",
+                file=", ".join(spec.files),
                 variable=symbol,
                 rule=rule.clause,
             )

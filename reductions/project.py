@@ -467,16 +467,17 @@ def _parameter_value(decl: Parameter, raw: Any, label: str) -> ParameterValue:
             converted = given * conversion_factor(unit, "dimensionless", variable=var, where=label)
         else:
             converted = given
+    shown = f"{value!r}" if decl.kind == "integer" else f"{converted!r} {decl.unit}".strip()
     if decl.minimum is not None and converted < decl.minimum:
         raise ParameterError(
-            f"{converted!r} {decl.unit} is below the minimum {decl.minimum}",
+            f"{shown} is below the minimum {decl.minimum}",
             file=label,
             variable=var,
             rule="declared range of the parameter",
         )
     if decl.maximum is not None and converted > decl.maximum:
         raise ParameterError(
-            f"{converted!r} {decl.unit} is above the maximum {decl.maximum}",
+            f"{shown} is above the maximum {decl.maximum}",
             file=label,
             variable=var,
             rule="declared range of the parameter",

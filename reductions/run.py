@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from . import registry
-from .errors import ApplicabilityError, ParameterError
+from .errors import ApplicabilityError, MethodologyNotFound, ParameterError
 from .factors import CDM_GWP_RULE, GWP, GWP_SETS, cdm_gwp, gwp
 from .ledger import TOTALS, Ledger
 from .methodology import Finding, Methodology, Status
@@ -146,7 +146,12 @@ def run_project(
 ) -> Result:
     """Run the project file at ``path`` and return its :class:`Result`."""
     project = load_project(path)
-    methodology = registry.get(project.methodology, project.methodology_version, available)
+    try:
+        methodology = registry.get(project.methodology, project.methodology_version, available)
+    except MethodologyNotFound as exc:
+        raise MethodologyNotFound(
+            exc.message, file=project.file_label, variable=exc.variable, rule=exc.rule
+        ) from None
     resolve_parameters(project, methodology)
     gwp_values, gwp_rule = select_gwp(project, methodology)
     project.gwp_values = gwp_values
