@@ -152,6 +152,25 @@ def _table(doc: Mapping[str, Any], key: str, file: str, required: bool = True) -
     return value
 
 
+def _known_keys(table: Mapping[str, Any], allowed: set[str], where: str, file: str) -> None:
+    """A misspelt key (``timezon``) would silently take a default: refuse it."""
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ProjectFileError(
+            f"unknown key {unknown[0]!r}",
+            file=file,
+            variable=f"{where}.{unknown[0]}",
+            rule=f"[{where}] has keys {', '.join(sorted(allowed))}",
+        )
+
+
+def _number(table: Mapping[str, Any], key: str, where: str, file: str) -> float:
+    val = _require(table, key, where, file)
+    if isinstance(val, bool) or not isinstance(val, int | float):
+        raise ProjectFileError(f"{val!r} is not a number", file=file, variable=f"{where}.{key}")
+    return float(val)
+
+
 def load_project(path: str | Path) -> Project:
     """Read and check a project file; parameters are resolved later against the methodology."""
     p = Path(path)
@@ -166,12 +185,14 @@ def load_project(path: str | Path) -> Project:
         raise ProjectFileError("not UTF-8 text", file=label) from None
 
     proj = _table(doc, "project", label)
+    _known_keys(proj, {"name", "methodology", "methodology_version", "gwp"}, "project", label)
     name = str(_require(proj, "name", "project", label))
     meth = str(_require(proj, "methodology", "project", label)).strip().lower()
     version = str(_require(proj, "methodology_version", "project", label)).strip()
     gwp = proj.get("gwp")
 
     per = _table(doc, "period", label)
+    _known_keys(per, {"start", "end", "timezone", "reporting"}, "period", label)
     start, end = _require(per, "start", "period", label), _require(per, "end", "period", label)
     for key, val in (("start", start), ("end", end)):
         if not isinstance(val, dt.date) or isinstance(val, dt.datetime):
@@ -227,6 +248,13 @@ def load_project(path: str | Path) -> Project:
 
 
 def _monitoring_spec(mon: Mapping[str, Any], label: str, default_tz: dt.tzinfo) -> MonitoringSpec:
+    _known_keys(
+        mon,
+        {"file", "files", "time", "timezone", "label", "interval", "sort", "variables", "events"}
+        | {"calibrations"},
+        "monitoring",
+        label,
+    )
     if "file" in mon and "files" in mon:
         raise ProjectFileError("give monitoring.file or monitoring.files, not both", file=label)
     files = mon.get("files", [mon["file"]] if "file" in mon else None)
@@ -258,6 +286,7 @@ def _monitoring_spec(mon: Mapping[str, Any], label: str, default_tz: dt.tzinfo) 
                 file=label,
                 variable=f"monitoring.variables.{symbol}",
             )
+        _known_keys(spec, {"column", "unit", "kind"}, f"monitoring.variables.{symbol}", label)
         kind = str(spec.get("kind", "interval"))
         if kind not in ("interval", "register"):
             raise ProjectFileError(
@@ -303,6 +332,19 @@ def _monitoring_spec(mon: Mapping[str, Any], label: str, default_tz: dt.tzinfo) 
 
 
 def _event(e: Mapping[str, Any], label: str) -> RegisterEvent:
+    if not isinstance(e, dict):
+        raise ProjectFileError(
+            "each event is a table",
+            file=label,
+            variable="monitoring.events",
+            rule="[[monitoring.events]]",
+        )
+    _known_keys(
+        e,
+        {"kind", "time", "variable", "modulus", "final_reading", "initial_reading"},
+        "monitoring.events",
+        label,
+    )
     kind = str(_require(e, "kind", "monitoring.events", label))
     t = _require(e, "time", "monitoring.events", label)
     if isinstance(t, dt.date) and not isinstance(t, dt.datetime):
@@ -314,15 +356,15 @@ def _event(e: Mapping[str, Any], label: str) -> RegisterEvent:
     var = str(_require(e, "variable", "monitoring.events", label))
     if kind == "rollover":
         return RegisterEvent(
-            var, t, "rollover", modulus=float(_require(e, "modulus", "monitoring.events", label))
+            var, t, "rollover", modulus=_number(e, "modulus", "monitoring.events", label)
         )
     if kind == "replacement":
         return RegisterEvent(
             var,
             t,
             "replacement",
-            final_reading=float(_require(e, "final_reading", "monitoring.events", label)),
-            initial_reading=float(_require(e, "initial_reading", "monitoring.events", label)),
+            final_reading=_number(e, "final_reading", "monitoring.events", label),
+            initial_reading=_number(e, "initial_reading", "monitoring.events", label),
         )
     raise ProjectFileError(
         f"unknown event kind {kind!r}",
@@ -333,6 +375,19 @@ def _event(e: Mapping[str, Any], label: str) -> RegisterEvent:
 
 
 def _calibration(c: Mapping[str, Any], label: str) -> Calibration:
+    if not isinstance(c, dict):
+        raise ProjectFileError(
+            "each calibration is a table",
+            file=label,
+            variable="monitoring.calibrations",
+            rule="[[monitoring.calibrations]]",
+        )
+    _known_keys(
+        c,
+        {"variable", "date", "error", "mpe", "accuracy_class", "certificate"},
+        "monitoring.calibrations",
+        label,
+    )
     date = _require(c, "date", "monitoring.calibrations", label)
     if not isinstance(date, dt.date):
         raise ProjectFileError(

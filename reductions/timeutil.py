@@ -74,6 +74,14 @@ def interval_offset(text: str, *, file: str | None = None) -> pd.DateOffset | pd
     key = str(text).strip().lower()
     if key in _CALENDAR:
         return _CALENDAR[key]
+    if re.fullmatch(r"[0-9.eE+-]+", key):
+        # pandas reads a bare number as nanoseconds: the unit of a length is never guessed.
+        raise ProjectFileError(
+            f"interval {text!r} has no unit",
+            file=file,
+            variable="monitoring.interval",
+            rule="a fixed length ('1s', '15min', '1h', '1D') or 'month', 'quarter', 'year'",
+        )
     # pandas deprecates the lower-case day unit ("1d"): spell it "1D" after lowering.
     try:
         step = pd.Timedelta(re.sub(r"(?<![a-z])d$", "D", key))
