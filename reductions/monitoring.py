@@ -175,7 +175,8 @@ def load_monitoring(
     kind = next(iter(spec.variables.values())).kind
     events: list[str] = []
     if kind == "register":
-        start, end, values, rows = _difference_registers(raw, canonical, spec, events)
+        units = {s: declared[s].unit for s in canonical}
+        start, end, values, rows = _difference_registers(raw, canonical, spec, events, units)
     else:
         start, end, values, rows = _intervals(raw, canonical, spec)
 
@@ -479,7 +480,11 @@ def _intervals(raw: _Raw, values: dict[str, np.ndarray], spec: MonitoringSpec):
 
 
 def _difference_registers(
-    raw: _Raw, values: dict[str, np.ndarray], spec: MonitoringSpec, events: list[str]
+    raw: _Raw,
+    values: dict[str, np.ndarray],
+    spec: MonitoringSpec,
+    events: list[str],
+    units: dict[str, str],
 ):
     if raw.times.size < 2:
         raise MonitoringDataError("a register needs at least two readings", where=str(raw.rows[0]))
@@ -497,6 +502,15 @@ def _difference_registers(
             )
         diff = np.diff(reading)
         for ev in (e for e in spec.events if e.variable == symbol):
+            # A declared modulus or meter reading is in the register's own unit (the
+            # column's unit, as the meter shows it); ``reading`` is already canonical.
+            nums = [ev.modulus, ev.final_reading, ev.initial_reading]
+            modulus, final, initial = (
+                None
+                if x is None
+                else float(convert(x, raw.units[symbol], units[symbol], variable=symbol))
+                for x in nums
+            )
             t = to_utc_naive(pd.DatetimeIndex([pd.Timestamp(ev.time)]).tz_localize(spec.timezone))[
                 0
             ]
@@ -507,11 +521,11 @@ def _difference_registers(
                     variable=f"monitoring.events.{symbol}",
                 )
             if ev.kind == "rollover":
-                assert ev.modulus is not None
-                diff[k] += ev.modulus
+                assert modulus is not None
+                diff[k] += modulus
             else:
-                assert ev.final_reading is not None and ev.initial_reading is not None
-                diff[k] = (ev.final_reading - reading[k]) + (reading[k + 1] - ev.initial_reading)
+                assert final is not None and initial is not None
+                diff[k] = (final - reading[k]) + (reading[k + 1] - initial)
             events.append(
                 f"{symbol}: {ev.kind} at {ev.time.isoformat()} applied between "
                 f"{raw.rows[k]} and {raw.rows[k + 1]}"
