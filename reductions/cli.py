@@ -87,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     paths = result.write(outdir)
     t = result.totals
     print(
-        f"{result.project.name}: {result.methodology.id} v{result.methodology.version}, "
+        f"{result.project.name}: {result.methodology.id} {_v(result.methodology.version)}, "
         f"{result.project.period.start} to {result.project.period.end}"
     )
     for s in ("BE", "PE", "LE", "ER"):

@@ -16,7 +16,13 @@ import numpy as np
 import xarray as xr
 
 from . import registry
-from .errors import ApplicabilityError, MethodologyNotFound, ParameterError
+from .errors import (
+    ApplicabilityError,
+    InputError,
+    MethodologyNotFound,
+    ParameterError,
+    ProjectFileError,
+)
 from .factors import CDM_GWP_RULE, GWP, GWP_SETS, cdm_gwp, gwp
 from .ledger import TOTALS, Ledger
 from .methodology import Finding, Methodology, Status
@@ -141,6 +147,17 @@ def check_findings(project: Project, findings: Sequence[Finding]) -> None:
             )
 
 
+def _naming_project_file(exc: InputError, project: Project) -> InputError:
+    """The same error, naming the project file (raised where the file was not known)."""
+    return type(exc)(
+        exc.message,
+        file=project.file_label,
+        variable=exc.variable,
+        where=exc.where,
+        rule=exc.rule,
+    )
+
+
 def run_project(
     path: str | Path, available: dict[tuple[str, str], type[Methodology]] | None = None
 ) -> Result:
@@ -149,17 +166,25 @@ def run_project(
     try:
         methodology = registry.get(project.methodology, project.methodology_version, available)
     except MethodologyNotFound as exc:
-        raise MethodologyNotFound(
-            exc.message, file=project.file_label, variable=exc.variable, rule=exc.rule
-        ) from None
+        raise _naming_project_file(exc, project) from None
     resolve_parameters(project, methodology)
     gwp_values, gwp_rule = select_gwp(project, methodology)
     project.gwp_values = gwp_values
     instance = methodology()
     findings = list(instance.applicability(project))
     check_findings(project, findings)
-    monitoring, quality = load_monitoring(project, methodology)
-    ledger = instance.quantify(project, monitoring)
+    try:
+        monitoring, quality = load_monitoring(project, methodology)
+    except ProjectFileError as exc:
+        if exc.file is not None:
+            raise
+        raise _naming_project_file(exc, project) from None
+    try:
+        ledger = instance.quantify(project, monitoring)
+    except InputError as exc:  # a plugin's input error is about a setting of the project
+        if exc.file is not None:
+            raise
+        raise _naming_project_file(exc, project) from None
     ledger.check()
     for s in TOTALS:
         if ledger[s].unit not in ("t", "tCO2e"):
