@@ -1,0 +1,456 @@
+"""Monitoring ingest: registers, declared rollovers and replacements, time zones, interval
+labels, NetCDF with CF units, and gaps filled by a methodology's missing-data rule.
+
+Expected values are hand arithmetic on the data written by each test; the grid factors
+are those of the Armenian standardized baseline ASB0038-2018 v01.0, Table 1 (OM 0.4620,
+BM 0.3456 t/MWh, wind CM 0.75 x 0.4620 + 0.25 x 0.3456 = 0.4329 t/MWh; see
+test_tool07.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from conftest import BM_ARMENIA, OM_ARMENIA, hourly_frame
+from strategies import ACM0002_BASE, write_project
+
+from reductions.errors import MonitoringDataError
+from reductions.ledger import Ledger, start_ledger
+from reductions.methodology import (
+    Finding,
+    Methodology,
+    MissingDataRule,
+    MonitoringVariable,
+    Parameter,
+    Status,
+)
+from reductions.monitoring import load_monitoring
+from reductions.project import Project, load_project, resolve_parameters
+from reductions.run import run_project
+from reductions.timeutil import interval_offset
+
+#: Combined margin for wind in the first crediting period from ASB0038-2018 [t/MWh].
+CM_WIND = 0.75 * OM_ARMENIA + 0.25 * BM_ARMENIA
+
+ACM_PARAMS = {
+    **ACM0002_BASE,
+    "EF_grid_OM_y": {"value": OM_ARMENIA, "unit": "t/MWh", "source": "ASB0038-2018 Table 1"},
+    "EF_grid_BM_y": {"value": BM_ARMENIA, "unit": "t/MWh", "source": "ASB0038-2018 Table 1"},
+}
+DAY0 = dt.date(2024, 1, 1)
+
+
+def register_project(
+    directory: Path,
+    export: Sequence[float],
+    events: Sequence[dict] = (),
+    imports: Sequence[float] | None = None,
+) -> Path:
+    """Hourly register readings [kWh] from 2024-01-01 00:00 local (UTC+8), one per hour."""
+    n = len(export)
+    frame = pd.DataFrame(
+        {
+            "timestamp": [
+                (dt.datetime(2024, 1, 1) + dt.timedelta(hours=i)).isoformat() for i in range(n)
+            ],
+            "export": np.asarray(export, float),
+            "import": np.full(n, 500.0) if imports is None else np.asarray(imports, float),
+        }
+    )
+    mon: dict = {
+        "time": "timestamp",
+        "timezone": "UTC+8",
+        "variables": {
+            "EG_export": {"column": "export", "unit": "kWh", "kind": "register"},
+            "EG_import": {"column": "import", "unit": "kWh", "kind": "register"},
+        },
+    }
+    if events:
+        mon["events"] = list(events)
+    return write_project(
+        directory,
+        {"monitoring.csv": frame},
+        parameters=ACM_PARAMS,
+        monitoring=mon,
+        start=DAY0,
+        end=DAY0,
+    )
+
+
+# --- registers -------------------------------------------------------------------------------
+
+
+def test_register_differences(tmp_path: Path) -> None:
+    """25 hourly readings 4,000 + 250 i kWh: 24 intervals of 0.25 MWh each."""
+    readings = [4000.0 + 250.0 * i for i in range(25)]
+    result = run_project(register_project(tmp_path, readings))
+    np.testing.assert_array_equal(result.ledger.series("EG_export"), np.full(24, 0.25))
+    assert result.totals["ER"] == pytest.approx(6.0 * CM_WIND, rel=1e-12)  # 6 MWh x CM
+
+
+def test_register_rollover_declared(tmp_path: Path) -> None:
+    """A six-digit kWh register (modulus 1,000,000) rolls over between 04:00 and 05:00:
+    true counts 998,000 + 400 i, displayed (998,000 + 400 i) mod 1,000,000. With the
+    rollover declared the interval 04:00-05:00 is 1,000,000 + 0 - 999,600 = 400 kWh and
+    the day holds 24 x 400 kWh = 9.6 MWh."""
+    readings = [(998_000.0 + 400.0 * i) % 1_000_000.0 for i in range(25)]
+    assert readings[4] == 999_600.0 and readings[5] == 0.0
+    event = {
+        "variable": "EG_export",
+        "kind": "rollover",
+        "time": dt.datetime(2024, 1, 1, 4, 30),
+        "modulus": 1_000_000.0,
+    }
+    result = run_project(register_project(tmp_path, readings, [event]))
+    np.testing.assert_allclose(result.ledger.series("EG_export"), np.full(24, 0.4), rtol=1e-12)
+    assert result.totals["ER"] == pytest.approx(9.6 * CM_WIND, rel=1e-12)
+    (applied,) = result.quality.events
+    assert "EG_export: rollover" in applied and "monitoring.csv:6" in applied
+    assert result.report()["data_quality"]["events"] == [applied]
+
+
+def test_register_replacement_declared(tmp_path: Path) -> None:
+    """The export meter is replaced at 04:20: the old one read 5,000 at 04:00 and 5,100
+    at removal; the new one started at 12 and read 162 at 05:00. The interval 04:00-05:00
+    holds (5,100 - 5,000) + (162 - 12) = 250 kWh, like every other hour."""
+    old = [4000.0 + 250.0 * i for i in range(5)]  # 00:00 .. 04:00
+    new = [162.0 + 250.0 * i for i in range(20)]  # 05:00 .. 24:00
+    event = {
+        "variable": "EG_export",
+        "kind": "replacement",
+        "time": dt.datetime(2024, 1, 1, 4, 20),
+        "final_reading": 5100.0,
+        "initial_reading": 12.0,
+    }
+    result = run_project(register_project(tmp_path, old + new, [event]))
+    np.testing.assert_allclose(result.ledger.series("EG_export"), np.full(24, 0.25), rtol=1e-12)
+    assert result.totals["ER"] == pytest.approx(6.0 * CM_WIND, rel=1e-12)
+
+
+def test_register_decrease_without_declaration_is_an_error(tmp_path: Path) -> None:
+    """The same rollover, undeclared: the register decreases and nothing is guessed."""
+    readings = [(998_000.0 + 400.0 * i) % 1_000_000.0 for i in range(25)]
+    with pytest.raises(MonitoringDataError) as info:
+        run_project(register_project(tmp_path, readings))
+    text = str(info.value)
+    assert "EG_export" in text
+    assert "999600.0" in text and "0.0" in text
+    assert "monitoring.csv:7" in text  # the 05:00 reading is line 7 (line 1 is the header)
+    assert "monitoring.events" in text
+
+
+def test_register_import_is_differenced_too(tmp_path: Path) -> None:
+    """An import register rising 500 -> 524 kWh over the day takes 0.024 MWh off EG_PJ."""
+    export = [4000.0 + 250.0 * i for i in range(25)]
+    imports = [500.0 + 1.0 * i for i in range(25)]
+    result = run_project(register_project(tmp_path, export, imports=imports))
+    assert result.totals["ER"] == pytest.approx((6.0 - 0.024) * CM_WIND, rel=1e-12)
+
+
+# --- time zones and labels -------------------------------------------------------------------
+
+EXPORT_24 = [10.0 + (i % 5) for i in range(24)]
+IMPORT_24 = [0.5 if i % 7 == 0 else 0.0 for i in range(24)]
+
+
+def interval_project(directory: Path, frame: pd.DataFrame, **monitoring: object) -> Path:
+    mon: dict[str, object] = {
+        "time": "timestamp",
+        "timezone": "UTC+8",
+        "label": "end",
+        "interval": "1h",
+        "variables": {
+            "EG_export": {"column": "export", "unit": "MWh"},
+            "EG_import": {"column": "import", "unit": "MWh"},
+        },
+    }
+    mon.update(monitoring)
+    return write_project(
+        directory,
+        {"monitoring.csv": frame},
+        parameters=ACM_PARAMS,
+        monitoring=mon,
+        start=DAY0,
+        end=DAY0,
+    )
+
+
+def test_utc_with_offsets_equals_local_utc_plus_8(tmp_path: Path) -> None:
+    """Local UTC+8 timestamps without offset and the same instants written in UTC with an
+    explicit +00:00 give the same intervals and the same ER; so does the IANA zone
+    Asia/Shanghai (UTC+8 all year since 1991)."""
+    local = hourly_frame(EXPORT_24, IMPORT_24)
+    utc = local.copy()
+    utc["timestamp"] = [
+        (dt.datetime.fromisoformat(t) - dt.timedelta(hours=8)).isoformat() + "+00:00"
+        for t in local["timestamp"]
+    ]
+    a = run_project(interval_project(tmp_path / "local", local))
+    b = run_project(interval_project(tmp_path / "utc", utc))
+    c = run_project(interval_project(tmp_path / "iana", local, timezone="Asia/Shanghai"))
+    for other in (b, c):
+        np.testing.assert_array_equal(other.monitoring["time"], a.monitoring["time"])
+        np.testing.assert_array_equal(other.ledger.series("ER"), a.ledger.series("ER"))
+    # The first interval starts at local midnight, 16:00 UTC the day before.
+    assert a.monitoring["time"].values[0] == np.datetime64("2023-12-31T16:00")
+    expected = (sum(EXPORT_24) - sum(IMPORT_24)) * CM_WIND
+    assert a.totals["ER"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_time_zone_is_not_ignored(tmp_path: Path) -> None:
+    """The local file declared as UTC starts 8 h after the period's local midnight: the
+    period is not covered, which is an error rather than a shifted result."""
+    local = hourly_frame(EXPORT_24, IMPORT_24)
+    with pytest.raises(MonitoringDataError, match="not covered"):
+        run_project(interval_project(tmp_path, local, timezone="UTC"))
+
+
+def test_label_start_and_end(tmp_path: Path) -> None:
+    """A reading at 01:00 labelled by the end of its hour and a reading at 00:00 labelled
+    by the start cover the same interval 00:00-01:00 (DESIGN.md, "Monitoring data")."""
+    end = run_project(interval_project(tmp_path / "end", hourly_frame(EXPORT_24, IMPORT_24)))
+    start = run_project(
+        interval_project(
+            tmp_path / "start", hourly_frame(EXPORT_24, IMPORT_24, label="start"), label="start"
+        )
+    )
+    np.testing.assert_array_equal(start.monitoring["time"], end.monitoring["time"])
+    np.testing.assert_array_equal(start.monitoring["time_end"], end.monitoring["time_end"])
+    np.testing.assert_array_equal(start.ledger.series("ER"), end.ledger.series("ER"))
+    # Declared the wrong way round, the data miss the first hour of the period.
+    with pytest.raises(MonitoringDataError, match="not covered"):
+        run_project(
+            interval_project(tmp_path / "wrong", hourly_frame(EXPORT_24, IMPORT_24), label="start")
+        )
+
+
+def test_day_interval_spelling_raises_no_pandas_warning() -> None:
+    """Regression: ``interval = "1D"`` was lower-cased to "1d", which pandas deprecates
+    (Pandas4Warning, an error in pandas 4)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for text in ("1D", "1d", "1 d", "1day", "2 days"):
+            step = interval_offset(text)
+            assert step == pd.Timedelta(days=int(text[0])), text
+
+
+# --- NetCDF ------------------------------------------------------------------------------------
+
+
+def test_netcdf_with_cf_units_equals_csv(tmp_path: Path) -> None:
+    """The same hourly data as NetCDF (CF ``units`` attributes, kWh; the project gives no
+    unit) and as CSV in MWh give the same ER."""
+    csv = run_project(interval_project(tmp_path / "csv", hourly_frame(EXPORT_24, IMPORT_24)))
+    stamps = pd.date_range("2024-01-01 01:00", periods=24, freq="h")
+    ds = xr.Dataset(
+        {
+            "export": ("time", np.asarray(EXPORT_24) * 1000.0, {"units": "kWh"}),
+            "import": ("time", np.asarray(IMPORT_24) * 1000.0, {"units": "kWh"}),
+        },
+        coords={"time": stamps},
+    )
+    folder = tmp_path / "nc"
+    folder.mkdir()
+    ds.to_netcdf(folder / "monitoring.nc", engine="h5netcdf")
+    mon = {
+        "file": "monitoring.nc",
+        "time": "time",
+        "timezone": "UTC+8",
+        "label": "end",
+        "interval": "1h",
+        "variables": {"EG_export": {"column": "export"}, "EG_import": {"column": "import"}},
+    }
+    path = write_project(folder, {}, parameters=ACM_PARAMS, monitoring=mon, start=DAY0, end=DAY0)
+    nc = run_project(path)
+    assert nc.monitoring["EG_export"].attrs["source_units"] == "kWh"
+    assert nc.monitoring["EG_export"].attrs["units"] == "MWh"
+    np.testing.assert_array_equal(nc.monitoring["time"], csv.monitoring["time"])
+    np.testing.assert_allclose(nc.ledger.series("ER"), csv.ledger.series("ER"), rtol=1e-12)
+    assert nc.totals["ER"] == pytest.approx(csv.totals["ER"], rel=1e-12)
+
+
+def test_load_monitoring_dataset(tmp_path: Path) -> None:
+    """The ingested Dataset: canonical units in attrs, UTC interval bounds, file units kept."""
+    path = interval_project(
+        tmp_path,
+        hourly_frame(np.asarray(EXPORT_24) * 1000.0),
+        **{
+            "variables": {
+                "EG_export": {"column": "export", "unit": "kWh"},
+                "EG_import": {"column": "import", "unit": "kWh"},
+            }
+        },
+    )
+    from methodologies.renewable.acm0002 import ACM0002
+
+    project = load_project(path)
+    resolve_parameters(project, ACM0002)
+    ds, quality = load_monitoring(project, ACM0002)
+    assert ds.attrs["timezone"] == "UTC+08:00"
+    assert ds["EG_export"].attrs == {"units": "MWh", "column": "export", "source_units": "kWh"}
+    np.testing.assert_allclose(ds["EG_export"].values, EXPORT_24, rtol=1e-15)
+    step = ds["time_end"].values - ds["time"].values
+    assert np.all(step == np.timedelta64(1, "h"))
+    assert quality.rows == quality.intervals == 24 and quality.gaps == []
+
+
+# --- gaps and missing-data rules -------------------------------------------------------------
+
+
+class GapToy(Methodology):
+    """Test-only methodology: BE = E_main x EF, PE = E_check x EF_PE, LE = 0.
+
+    E_main, when missing, takes the check meter's value for the interval ("substitute");
+    E_check, when missing, counts as zero ("zero").
+    """
+
+    id = "test.gaps"
+    version = "1"
+    title = "Toy methodology for missing-data rules"
+    gwp_rule = "none"
+    parameters = (
+        Parameter("EF", "emission factor", unit="t/MWh"),
+        Parameter("EF_PE", "project emission factor", unit="t/MWh"),
+    )
+    monitoring = (
+        MonitoringVariable(
+            "E_main",
+            "main meter",
+            "MWh",
+            missing=MissingDataRule("substitute", "toy rule 1: check meter", "E_check"),
+        ),
+        MonitoringVariable(
+            "E_check", "check meter", "MWh", missing=MissingDataRule("zero", "toy rule 2: zero")
+        ),
+    )
+
+    def applicability(self, project: Project) -> Sequence[Finding]:
+        return [Finding("test.gaps.applicability.any", "toy", Status.PASS, "always")]
+
+    def quantify(self, project: Project, monitoring: xr.Dataset) -> Ledger:
+        led = start_ledger(type(self), project, monitoring)
+        be = led.add("BE", led.value("E_main") * led.value("EF"), "t", "toy", ("E_main", "EF"))
+        pe = led.add(
+            "PE", led.value("E_check") * led.value("EF_PE"), "t", "toy", ("E_check", "EF_PE")
+        )
+        le = led.add("LE", 0.0, "t", "toy")
+        led.add("ER", be - pe - le, "t", "toy", ("BE", "PE", "LE"))
+        return led
+
+
+class ZeroToy(GapToy):
+    """The same, but a missing main-meter value counts as zero."""
+
+    version = "2"
+    monitoring = (
+        MonitoringVariable(
+            "E_main", "main meter", "MWh", missing=MissingDataRule("zero", "toy rule 3: zero")
+        ),
+        GapToy.monitoring[1],
+    )
+
+
+TOYS = {GapToy.key(): GapToy, ZeroToy.key(): ZeroToy}
+
+
+def gap_project(directory: Path, frame: pd.DataFrame, version: str = "1") -> Path:
+    return write_project(
+        directory,
+        {"monitoring.csv": frame},
+        methodology="test.gaps",
+        version=version,
+        parameters={
+            "EF": {"value": 0.5, "unit": "t/MWh"},
+            "EF_PE": {"value": 0.1, "unit": "t/MWh"},
+        },
+        monitoring={
+            "time": "timestamp",
+            "timezone": "UTC+8",
+            "label": "end",
+            "interval": "1h",
+            "variables": {
+                "E_main": {"column": "main", "unit": "MWh"},
+                "E_check": {"column": "check", "unit": "MWh"},
+            },
+        },
+        start=DAY0,
+        end=DAY0,
+    )
+
+
+def gap_frame() -> pd.DataFrame:
+    stamps = [(dt.datetime(2024, 1, 1, 1) + dt.timedelta(hours=i)).isoformat() for i in range(24)]
+    return pd.DataFrame(
+        {"timestamp": stamps, "main": np.full(24, 2.0), "check": np.full(24, 1.5)}
+    ).astype({"main": object, "check": object})
+
+
+def test_missing_cells_substitute_and_zero(tmp_path: Path) -> None:
+    """E_main empty in the hours ending 04:00 and 05:00 -> the check meter's 1.5 MWh;
+    E_check empty in the hour ending 11:00 -> 0. By hand: E_main = 22 x 2.0 + 2 x 1.5 =
+    47 MWh, BE = 23.5 t; E_check = 23 x 1.5 = 34.5 MWh, PE = 3.45 t; ER = 20.05 t."""
+    frame = gap_frame()
+    frame.loc[[3, 4], "main"] = ""
+    frame.loc[10, "check"] = ""
+    result = run_project(gap_project(tmp_path, frame), available=TOYS)
+    assert result.totals["BE"] == pytest.approx(23.5, rel=1e-12)
+    assert result.totals["PE"] == pytest.approx(3.45, rel=1e-12)
+    assert result.totals["ER"] == pytest.approx(20.05, rel=1e-12)
+    dq = result.report()["data_quality"]
+    assert dq["filled_intervals"] == {"E_check": 1, "E_main": 2}
+    gaps = {g["variable"]: g for g in dq["gaps"]}
+    assert gaps["E_main"] == {
+        "variable": "E_main",
+        "start": "2024-01-01T03:00:00+08:00",
+        "end": "2024-01-01T05:00:00+08:00",
+        "intervals": 2,
+        "hours": 2.0,
+        "filled_by": "E_check (substitute)",
+        "rule": "toy rule 1: check meter",
+    }
+    assert gaps["E_check"]["start"] == "2024-01-01T10:00:00+08:00"
+    assert gaps["E_check"]["intervals"] == 1 and gaps["E_check"]["filled_by"].startswith("0")
+
+
+def test_missing_rows_zero_rule(tmp_path: Path) -> None:
+    """Rows ending 08:00 and 09:00 deleted: one gap 07:00-09:00 (2 h) in both variables,
+    filled with zero. E_main = 22 x 2.0 = 44 MWh, E_check = 22 x 1.5 = 33 MWh;
+    ER = 22 - 3.3 = 18.7 t."""
+    frame = gap_frame().drop(index=[7, 8]).reset_index(drop=True)
+    result = run_project(gap_project(tmp_path, frame, version="2"), available=TOYS)
+    assert result.totals["ER"] == pytest.approx(18.7, rel=1e-12)
+    dq = result.report()["data_quality"]
+    assert dq["rows"] == 22
+    for gap in dq["gaps"]:
+        assert (gap["start"], gap["end"], gap["hours"]) == (
+            "2024-01-01T07:00:00+08:00",
+            "2024-01-01T09:00:00+08:00",
+            2.0,
+        )
+    assert sorted(g["variable"] for g in dq["gaps"]) == ["E_check", "E_main"]
+    # A missing stretch between two rows becomes one interval of its own length.
+    assert dq["filled_intervals"] == {"E_check": 1, "E_main": 1}
+    assert dq["intervals"] == 23
+
+
+def test_missing_rows_substitute_missing_too(tmp_path: Path) -> None:
+    """A deleted row leaves the substitute missing as well: an error naming both."""
+    frame = gap_frame().drop(index=[7]).reset_index(drop=True)
+    with pytest.raises(MonitoringDataError) as info:
+        run_project(gap_project(tmp_path, frame), available=TOYS)
+    text = str(info.value)
+    assert "E_main" in text and "E_check" in text and "2024-01-01T07:00:00+08:00" in text
+    assert "toy rule 1" in text
+
+
+def test_fixture_writer(acm0002_project: Callable[..., Path]) -> None:
+    """The shared fixture writes a runnable two-day project: 48 h x 1 MWh at CM 0.4329."""
+    result = run_project(acm0002_project(np.ones(48)))
+    assert result.totals["ER"] == pytest.approx(48 * CM_WIND, rel=1e-12)
