@@ -154,6 +154,16 @@ def load_monitoring(
                 file=project.file_label,
                 variable=f"monitoring.variables.{symbol}",
             )
+    for table, records in (("events", spec.events), ("calibrations", spec.calibrations)):
+        for rec in records:
+            if rec.variable not in spec.variables:
+                # Ignoring it would silently drop a rollover or a calibration.
+                raise ProjectFileError(
+                    f"names {rec.variable!r}, which is not a monitored variable",
+                    file=project.file_label,
+                    variable=f"monitoring.{table}.variable",
+                    rule=f"one of {', '.join(spec.variables)}",
+                )
 
     raw = _read_all(project)
     order_sorted = False
