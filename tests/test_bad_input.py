@@ -329,6 +329,16 @@ def ccer_uncalibrated_without_mpe(root: Path) -> Path:
     return p
 
 
+def calibration_of_an_unknown_meter(root: Path) -> Path:
+    p = make_project(root, methodology="ccer.01-002")
+    with p.open("a", encoding="utf-8") as fh:
+        fh.write(
+            '\n[[monitoring.calibrations]]\nvariable = "EG_exprt"\ndate = 2023-12-15\n'
+            "error = 0.0008\nmpe = 0.002\n"
+        )
+    return p
+
+
 CASES = [
     Case("missing project file", missing_project_file, ("no-such-project.toml", "not found")),
     Case(
@@ -561,6 +571,11 @@ CASES += [
             "2024-01-01T00:00:00+08:00",
             "rule: CCER-01-002-V01 para. 7.3.4",
         ),
+    ),
+    Case(
+        "calibration of a meter that is not monitored",
+        calibration_of_an_unknown_meter,
+        ("project.toml", "monitoring.calibrations.variable", "'EG_exprt'", "rule: one of"),
     ),
 ]
 
