@@ -328,8 +328,12 @@ def _parse_numbers(
 
 def _parse_times(text: np.ndarray, rows: RowLabels, label: str, spec: MonitoringSpec) -> np.ndarray:
     stripped = np.char.strip(text.astype(str))
+    series = pd.Series(stripped.tolist(), dtype=str)
+    # Offsets that differ (+01:00 and +02:00 across a clock change) are fine when every
+    # timestamp has one: they are then exact instants.
+    every_offset = bool(series.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).all())
     try:
-        parsed = pd.to_datetime(pd.Series(stripped), format="ISO8601", errors="coerce")
+        parsed = pd.to_datetime(series, format="ISO8601", errors="coerce", utc=every_offset)
     except (ValueError, TypeError) as exc:
         raise MonitoringDataError(
             f"timestamps mix time-zone offsets or formats: {exc}", file=label, variable=spec.time
@@ -346,8 +350,22 @@ def _parse_times(text: np.ndarray, rows: RowLabels, label: str, spec: Monitoring
         )
     index = pd.DatetimeIndex(parsed)
     if index.tz is None:
-        index = index.tz_localize(spec.timezone)
+        index = _localize(index, label, spec)
     return to_utc_naive(index)
+
+
+def _localize(index: pd.DatetimeIndex, label: str, spec: MonitoringSpec) -> pd.DatetimeIndex:
+    """Naive local times -> aware; a time that daylight saving makes ambiguous or
+    nonexistent is a typed error, not a pandas traceback."""
+    try:
+        return index.tz_localize(spec.timezone)
+    except ValueError as exc:  # pandas' AmbiguousTimeError / NonExistentTimeError
+        raise MonitoringDataError(
+            f"local time not unique or not existing in {tz_name(spec.timezone)}: {exc}",
+            file=label,
+            variable=spec.time,
+            rule="where clocks change, write timestamps with their UTC offset",
+        ) from None
 
 
 def _read_netcdf(path: Path, label: str, spec: MonitoringSpec) -> _Raw:
@@ -376,7 +394,7 @@ def _read_netcdf(path: Path, label: str, spec: MonitoringSpec) -> _Raw:
             raise MonitoringDataError(
                 "missing timestamp", file=label, variable=spec.time, where=f"index {i}"
             )
-        times = to_utc_naive(pd.DatetimeIndex(tvals).tz_localize(spec.timezone))
+        times = to_utc_naive(_localize(pd.DatetimeIndex(tvals), label, spec))
         values, units = {}, {}
         for symbol, vspec in spec.variables.items():
             if vspec.column not in ds.variables:
