@@ -454,3 +454,42 @@ def test_fixture_writer(acm0002_project: Callable[..., Path]) -> None:
     """The shared fixture writes a runnable two-day project: 48 h x 1 MWh at CM 0.4329."""
     result = run_project(acm0002_project(np.ones(48)))
     assert result.totals["ER"] == pytest.approx(48 * CM_WIND, rel=1e-12)
+
+
+def dst_project(directory: Path, stamps: Sequence[str]) -> Path:
+    """Hourly data in Europe/Berlin on 2024-10-27, the day clocks go back (25 hours)."""
+    frame = pd.DataFrame({"timestamp": list(stamps), "export": np.ones(len(stamps)), "import": 0.0})
+    day = dt.date(2024, 10, 27)
+    return write_project(
+        directory,
+        {"monitoring.csv": frame},
+        parameters=ACM_PARAMS,
+        start=day,
+        end=day,
+        timezone="Europe/Berlin",
+        monitoring={
+            "time": "timestamp",
+            "label": "end",
+            "interval": "1h",
+            "variables": {
+                "EG_export": {"column": "export", "unit": "MWh"},
+                "EG_import": {"column": "import", "unit": "MWh"},
+            },
+        },
+    )
+
+
+def test_daylight_saving_local_times_are_a_typed_error(tmp_path: Path) -> None:
+    """Regression: naive local timestamps that daylight saving makes ambiguous (02:00
+    twice on 2024-10-27 in Europe/Berlin) raised pandas' bare ValueError; now a
+    MonitoringDataError naming the time column and the rule."""
+    naive = pd.date_range("2024-10-27 01:00", "2024-10-28 00:00", freq="h")
+    with pytest.raises(MonitoringDataError) as info:
+        run_project(dst_project(tmp_path / "naive", [t.isoformat() for t in naive]))
+    assert "timestamp" in str(info.value) and "UTC offset" in str(info.value)
+    # With explicit offsets the day has 25 hourly intervals, and all of them count.
+    aware = pd.date_range("2024-10-27 01:00", "2024-10-28 00:00", freq="h", tz="Europe/Berlin")
+    assert aware.size == 25
+    result = run_project(dst_project(tmp_path / "aware", [t.isoformat() for t in aware]))
+    assert result.ledger["EG_export"].total() == 25.0
+    assert result.totals["ER"] == pytest.approx(25 * CM_WIND, rel=1e-12)
