@@ -230,12 +230,18 @@ def interval_frame(
 def register_frame(
     case: Case,
     unit: str = "kWh",
-    initial: tuple[float, float] = (1_000_000.0, 50_000.0),
+    initial: tuple[float, float] | None = None,
     rows: slice | None = None,
 ) -> pd.DataFrame:
     """The case as cumulative register readings in ``unit``, read at every interval
-    boundary: ``n + 1`` readings whose differences are the interval energies."""
+    boundary: ``n + 1`` readings whose differences are the interval energies.
+
+    ``initial`` readings are in ``unit``; by default 1,000 MWh and 50 MWh expressed in
+    ``unit``, so that the register's relative resolution is the same in every unit.
+    """
     k = PER_MWH[unit]
+    if initial is None:
+        initial = (1000.0 * k, 50.0 * k)
     starts = case.local_starts()
     step = pd.Timedelta(minutes=STEP_MINUTES[case.step])
     stamps = pd.DatetimeIndex(starts.append(pd.DatetimeIndex([starts[-1] + step])))

@@ -53,7 +53,7 @@ from reductions.run import Result, run_project
 RTOL = 1e-9
 PROPS = settings(
     deadline=None,
-    max_examples=30,
+    max_examples=40,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -169,6 +169,43 @@ def test_er_invariant_to_splitting_register_data(
 
 
 @PROPS
+@given(case=cases(max_days=3), data=st.data())
+def test_declared_rollover_gives_the_interval_result(
+    case: Case, data: st.DataObject, new_dir: Callable[[], Path]
+) -> None:
+    """An export register (kWh) that rolls over once, with the rollover declared, gives
+    the same ER as the interval values (the modulus is a power of ten above the period's
+    energy; the register starts a drawn amount below it)."""
+    total_kwh = float(case.export.sum() * 1000.0)
+    modulus = 10.0 ** max(3, int(np.ceil(np.log10(total_kwh + 2.0))) + 1)
+    below = data.draw(st.floats(min_value=1.0, max_value=modulus / 2), label="start below")
+    frame = register_frame(case, "kWh", initial=(modulus - below, 50_000.0))
+    crossed = np.flatnonzero(frame["export"].to_numpy() >= modulus)
+    events = []
+    if crossed.size:
+        j = int(crossed[0])
+        frame.loc[j:, "export"] = frame.loc[j:, "export"] - modulus
+        events = [
+            {
+                "variable": "EG_export",
+                "kind": "rollover",
+                "time": dt.datetime.fromisoformat(frame["timestamp"][j]),
+                "modulus": modulus,
+            }
+        ]
+    base = run_project(write_case(new_dir(), case))
+    rolled = run_project(
+        write_case(new_dir(), case, kind="register", unit="kWh", frame=frame, events=events)
+    )
+    assert len(rolled.quality.events) == len(events)
+    # The register subtracts readings near the modulus: rounding of one ulp of the modulus
+    # per reading, far below RTOL of the period's energy.
+    assert rolled.totals["ER"] == pytest.approx(
+        base.totals["ER"], rel=RTOL, abs=RTOL * scale(base) + 1e-12 * modulus
+    )
+
+
+@PROPS
 @given(
     case=cases(max_days=3),
     kind=st.sampled_from(["interval", "register"]),
@@ -196,7 +233,7 @@ def test_er_invariant_to_row_order_when_sorted(
     assert base.quality.sorted_rows is False
 
 
-@settings(deadline=None, max_examples=12, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=20, suppress_health_check=[HealthCheck.too_slow])
 @given(case=seeded_cases(step="15min", start=dt.date(2024, 1, 1), days=60))
 def test_er_invariant_to_resolution(case: Case, new_dir: Callable[[], Path]) -> None:
     """15-minute, hourly, daily and monthly data holding the same energy give the same ER
