@@ -191,4 +191,14 @@ def run_project(
             raise ApplicabilityError(
                 f"{s} is in {ledger[s].unit}, not t CO2e", rule="totals are in t CO2e"
             )
-    return Result(project, methodology, findings, monitoring, quality, ledger, gwp_values, gwp_rule)
+    result = Result(
+        project, methodology, findings, monitoring, quality, ledger, gwp_values, gwp_rule
+    )
+    try:
+        result.interval_labels()  # data coarser than the reporting interval: stop here
+    except ProjectFileError as exc:
+        if exc.file is None:
+            exc.file = project.file_label
+            exc.args = (exc.one_line(),)
+        raise
+    return result

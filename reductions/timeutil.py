@@ -135,7 +135,8 @@ def reporting_labels(
     if np.any(bad):
         i = int(np.argmax(bad))
         raise ProjectFileError(
-            f"monitoring interval {starts[i]} to {ends[i]} spans two {reporting} reporting "
+            f"monitoring interval {starts[i].isoformat()} to "
+            f"{to_local(end_utc[i : i + 1], tz)[0].isoformat()} spans two {reporting} reporting "
             "intervals",
             variable="period.reporting",
             rule="the data's resolution must be at least as fine as the reporting interval",

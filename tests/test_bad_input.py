@@ -262,6 +262,15 @@ def straddles_period_start(root: Path) -> Path:
     return p
 
 
+def data_coarser_than_reporting(root: Path) -> Path:
+    p = make_project(root)
+    # One 3-day row, reported per day: nothing may be pro-rated, so the run stops before
+    # any output is written (regression: it used to fail while writing the report).
+    edit(p, 'interval = "1h"', 'interval = "3D"')
+    write_rows(root / "monitoring.csv", ["time_end,export,import", "2024-01-04 00:00,720.0,0.0"])
+    return p
+
+
 def unreadable_timestamp(root: Path) -> Path:
     p = make_project(root)
     _set_cell(root, 3, 0, "2024-01-01 4 o'clock")
@@ -515,6 +524,17 @@ CASES = [
         "interval straddles the period start",
         straddles_period_start,
         ("monitoring.csv:2", "2023-12-31T23:30:00+08:00", "straddles", "rule: "),
+    ),
+    Case(
+        "data coarser than the reporting interval",
+        data_coarser_than_reporting,
+        (
+            "project.toml",
+            "period.reporting",
+            "2024-01-01T00:00:00+08:00",
+            "spans two day",
+            "rule: the data's resolution",
+        ),
     ),
     Case(
         "unreadable timestamp",

@@ -233,3 +233,37 @@ def test_ccer_run_with_calibrations_by_hand(tmp_path: Path) -> None:
     assert q1["label"] == "2024-Q1"
     q1_pj = 79 * 99.65 + 12 * 100.0 - (51 * 1.002 + 40 * 1.0)
     assert q1["ER"] == pytest.approx(q1_pj * 0.4329, rel=1e-12)
+
+
+# --- coarse intervals that straddle a calibration boundary (regression) -------------------
+
+
+def months(start: str, n: int) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    s = pd.date_range(start, periods=n, freq="MS", tz=TZ)
+    return s, s + pd.offsets.MonthBegin(1)
+
+
+def test_month_straddling_the_end_of_validity_gets_the_mpe() -> None:
+    """Calibrated 2023-02-10, valid to 2024-02-10, recalibrated 2024-04-02: February
+    (1-29 Feb, partly after 10 Feb) and March are corrected by the MPE as a whole, since
+    monthly data cannot be split; January (fully covered) is not. Regression: February
+    used to escape because only the interval start was checked."""
+    start, end = months("2024-01-01", 5)
+    cals = [cal("2023-02-10", 0.0005), cal("2024-04-02", 0.0009)]
+    error, uncal = applied_meter_error(start, end, cals, 0.002, "EG_import")
+    assert uncal.tolist() == [False, True, True, True, False]
+    np.testing.assert_array_equal(error, [0.0, 0.002, 0.002, 0.002, 0.0])
+
+
+def test_month_straddling_an_out_of_class_calibration_gets_the_error() -> None:
+    """An out-of-class error (-0.35 %) found on 2024-03-20 applies to every month that
+    overlaps the time since the previous calibration (2023-12-15), March included,
+    although March 20-31 ran after the meter was put right. Regression: March used to
+    get no correction."""
+    start, end = months("2023-12-01", 6)
+    cals = [cal("2023-12-15", 0.0008), cal("2024-03-20", -0.0035), cal("2024-12-01", 0.0011)]
+    error, uncal = applied_meter_error(start, end, cals, 0.002, "EG_export")
+    # December 2023 starts before the first calibration: not calibrated (MPE 0.2 %), but
+    # it also overlaps the time the -0.35 % error covers; the larger applies.
+    np.testing.assert_array_equal(error, [0.0035, 0.0035, 0.0035, 0.0035, 0.0, 0.0])
+    assert uncal.tolist() == [True, False, False, False, False, False]

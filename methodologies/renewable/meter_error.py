@@ -99,27 +99,31 @@ def applied_meter_error(
     """
     cals = sorted(calibrations, key=lambda c: c.date)
     n = len(start_local)
-    naive_start = start_local.tz_localize(None)
-    naive_end = end_local.tz_localize(None)
-    if cals:
-        dates = pd.DatetimeIndex([pd.Timestamp(c.date) for c in cals])
-        valid_until = pd.DatetimeIndex(
-            [pd.Timestamp(c.date) + pd.DateOffset(years=1) for c in cals]
-        )
-        errors = np.asarray([abs(c.error) for c in cals])
-        limits = np.asarray([c.mpe for c in cals])
-        prev = np.searchsorted(dates.values, naive_start.values, side="right") - 1
-        has_prev = prev >= 0
-        prev_ok = np.where(has_prev, valid_until.values[np.maximum(prev, 0)], np.datetime64("NaT"))
-        uncalibrated = ~has_prev | (naive_start.values >= prev_ok)
-        nxt = np.searchsorted(dates.values, naive_end.values, side="left")
-        has_next = nxt < len(cals)
-        k = np.minimum(nxt, len(cals) - 1)
-        out_of_class = has_next & (errors[k] > limits[k])
-        found = np.where(out_of_class, errors[k], 0.0)
-    else:
+    start = start_local.tz_localize(None).values
+    end = end_local.tz_localize(None).values
+    # Loops below run over calibration records (a few a year), never over intervals.
+    # An interval is "not calibrated" if any part of it lies outside every calibration's
+    # twelve months; an out-of-class error found at a calibration applies to every interval
+    # that overlaps the time since the previous calibration. An interval straddling such a
+    # boundary is corrected as a whole, which is the conservative reading for coarse data.
+    dates = [np.datetime64(pd.Timestamp(c.date), "ns") for c in cals]
+    until = [np.datetime64(pd.Timestamp(c.date) + pd.DateOffset(years=1), "ns") for c in cals]
+    if not cals:
         uncalibrated = np.ones(n, dtype=bool)
-        found = np.zeros(n)
+    else:
+        uncalibrated = start < dates[0]
+        covered_to = until[0]
+        for k in range(1, len(cals)):
+            if dates[k] > covered_to:
+                uncalibrated |= (start < dates[k]) & (end > covered_to)
+            covered_to = max(covered_to, until[k])
+        uncalibrated |= end > covered_to
+    found = np.zeros(n)
+    for k, c in enumerate(cals):
+        if abs(c.error) > c.mpe:
+            since = (end > dates[k - 1]) if k > 0 else np.ones(n, dtype=bool)
+            hit = since & (start < dates[k])
+            found = np.where(hit, np.maximum(found, abs(c.error)), found)
     if np.any(uncalibrated):
         if mpe is None:
             i = int(np.argmax(uncalibrated))
