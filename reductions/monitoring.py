@@ -62,6 +62,7 @@ class DataQuality:
     gaps: list[Gap] = field(default_factory=list)
     filled_intervals: dict[str, int] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
+    interval: str = "between register readings"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -73,6 +74,7 @@ class DataQuality:
             "gaps": [g.__dict__ for g in self.gaps],
             "filled_intervals": dict(sorted(self.filled_intervals.items())),
             "events": self.events,
+            "interval": self.interval,
         }
 
 
@@ -184,11 +186,12 @@ def load_monitoring(
     }
     kind = next(iter(spec.variables.values())).kind
     events: list[str] = []
+    interval_note: list[str] = []
     if kind == "register":
         units = {s: declared[s].unit for s in canonical}
         start, end, values, rows = _difference_registers(raw, canonical, spec, events, units)
     else:
-        start, end, values, rows = _intervals(raw, canonical, spec)
+        start, end, values, rows = _intervals(raw, canonical, spec, interval_note)
 
     for symbol, arr in values.items():
         if declared[symbol].nonnegative:
@@ -203,6 +206,8 @@ def load_monitoring(
         order_sorted,
         events=events,
     )
+    if interval_note:
+        quality.interval = interval_note[0]
     start, end, values = _fill_gaps(start, end, values)
     _apply_missing_rules(start, end, values, declared, spec, quality)
     quality.intervals = int(start.size)
@@ -496,9 +501,56 @@ def _to_canonical(
         ) from None
 
 
-def _intervals(raw: _Raw, values: dict[str, np.ndarray], spec: MonitoringSpec):
-    assert spec.interval is not None
-    step = interval_offset(spec.interval)
+def _infer_interval(raw: _Raw, spec: MonitoringSpec) -> tuple[pd.DateOffset | pd.Timedelta, str]:
+    """The interval of undeclared interval data, from the spacing of the timestamps.
+
+    Accepted only where the spacing leaves no doubt: the smallest step is also the most
+    common one and divides every step (missing rows then show as gaps), or calendar months starting
+    at local midnight on the 1st. Anything else must be declared in monitoring.interval.
+    """
+    local = pd.DatetimeIndex(raw.times).tz_localize("UTC").tz_convert(spec.timezone)
+    if raw.times.size < 2:
+        raise MonitoringDataError(
+            "one row cannot show the interval it covers",
+            file=", ".join(raw.rows.files),
+            variable="monitoring.interval",
+            rule="declare monitoring.interval (e.g. '15min', '1h', 'month')",
+        )
+    months = local.year * 12 + local.month
+    on_month_starts = bool(
+        np.all((local.day == 1) & (local.hour == 0) & (local.minute == 0) & (local.second == 0))
+    )
+    if on_month_starts and np.all(np.diff(np.asarray(months)) >= 1):
+        return pd.DateOffset(months=1), "1 month, inferred: timestamps on local month starts"
+    step = np.diff(raw.times)
+    smallest = step.min()
+    values, counts = np.unique(step, return_counts=True)
+    most_common = values[int(np.argmax(counts))]
+    if most_common == smallest and np.all(step % smallest == np.timedelta64(0, "ns")):
+        td = pd.Timedelta(smallest)
+        return td, (
+            f"{td}, inferred: the most common and smallest spacing of the timestamps, "
+            "which divides every step"
+        )
+    i = int(np.argmax((step % smallest != np.timedelta64(0, "ns")) | (step == smallest)))
+    if most_common == smallest:
+        i = int(np.argmax(step % smallest != np.timedelta64(0, "ns")))
+    raise MonitoringDataError(
+        f"timestamps are unevenly spaced ({pd.Timedelta(step[i])} after "
+        f"{_local(raw.times[i], spec)}, smallest step {pd.Timedelta(smallest)})",
+        file=", ".join(raw.rows.files),
+        variable="monitoring.interval",
+        rule="declare monitoring.interval when the spacing does not show it",
+    )
+
+
+def _intervals(raw: _Raw, values: dict[str, np.ndarray], spec: MonitoringSpec, notes: list[str]):
+    if spec.interval is None:
+        step, how = _infer_interval(raw, spec)
+        notes.append(how)
+    else:
+        step = interval_offset(spec.interval)
+        notes.append(f"{spec.interval}, declared")
     local = pd.DatetimeIndex(raw.times).tz_localize("UTC").tz_convert(spec.timezone)
     if spec.label == "end":
         start, end = local - step, local

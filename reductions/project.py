@@ -185,7 +185,9 @@ def load_project(path: str | Path) -> Project:
         raise ProjectFileError("not UTF-8 text", file=label) from None
 
     proj = _table(doc, "project", label)
-    _known_keys(proj, {"name", "methodology", "methodology_version", "gwp"}, "project", label)
+    _known_keys(
+        proj, {"name", "methodology", "methodology_version", "gwp", "timezone"}, "project", label
+    )
     name = str(_require(proj, "name", "project", label))
     meth = str(_require(proj, "methodology", "project", label)).strip().lower()
     version = str(_require(proj, "methodology_version", "project", label)).strip()
@@ -205,7 +207,10 @@ def load_project(path: str | Path) -> Project:
         raise ProjectFileError(
             f"period ends ({end}) before it starts ({start})", file=label, variable="period"
         )
-    tz = parse_timezone(per.get("timezone", "UTC"), file=label, key="period.timezone")
+    if "timezone" in per:
+        tz = parse_timezone(per["timezone"], file=label, key="period.timezone")
+    else:
+        tz = parse_timezone(proj.get("timezone", "UTC"), file=label, key="project.timezone")
     reporting = str(per.get("reporting", "total"))
     if reporting not in REPORTING:
         raise ProjectFileError(
@@ -308,13 +313,6 @@ def _monitoring_spec(mon: Mapping[str, Any], label: str, default_tz: dt.tzinfo) 
             file=label,
             variable="monitoring.variables",
             rule="one kind per monitoring table",
-        )
-    if kinds == {"interval"} and interval is None:
-        raise ProjectFileError(
-            "monitoring.interval is required for interval values",
-            file=label,
-            variable="monitoring.interval",
-            rule="the length of the interval each row covers is declared, never guessed",
         )
     events = tuple(_event(e, label) for e in mon.get("events", []))
     calibrations = tuple(_calibration(c, label) for c in mon.get("calibrations", []))

@@ -136,7 +136,12 @@ class ACM0002(Methodology):
             "EG_export", "Electricity delivered by the plant to the grid", "MWh", meter=True
         ),
         MonitoringVariable(
-            "EG_import", "Electricity delivered by the grid to the plant", "MWh", meter=True
+            "EG_import",
+            "Electricity delivered by the grid to the plant (if no import meter is mapped, "
+            "the report records EG_import = 0 and a finding says so)",
+            "MWh",
+            required=False,
+            meter=True,
         ),
     )
     equations = (
@@ -206,6 +211,16 @@ class ACM0002(Methodology):
                 {"storage": project.value("storage")},
             ),
         ]
+        if "EG_import" not in project.monitoring.variables:
+            findings.append(
+                Finding(
+                    p + "import_meter",
+                    "ACM0002 v22.0, EG_facility,y (net of electricity taken from the grid)",
+                    Status.UNCHECKED,
+                    "no import meter is mapped: EG_import is taken as zero; the validator "
+                    "checks that the plant draws no electricity from the grid",
+                )
+            )
         return findings
 
     def quantify(self, project: Project, monitoring: xr.Dataset) -> Ledger:
@@ -230,6 +245,16 @@ class ACM0002(Methodology):
                     f"parameters.{w} = {project.value(w)} differs from TOOL07's "
                     f"{getattr(table, w)} for {tech} in crediting period {cp}"
                 )
+        if "EG_import" not in ledger:
+            ledger.add(
+                "EG_import",
+                0.0,
+                "MWh",
+                "not monitored: no import meter mapped in the project file",
+                (),
+                "Electricity delivered by the grid to the plant, taken as zero",
+                role="parameter",
+            )
         EF_grid_CM_y = ledger.add(
             "EF_grid_CM_y",
             combined_margin(
