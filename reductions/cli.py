@@ -8,6 +8,7 @@ rule broken; no traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -168,7 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         _print_err(f"reductions {args.command}: error: {exc.one_line()}")
         return EXIT_INPUT
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as exc:
         _print_err(f"reductions {args.command}: error: {exc.filename}: {exc.strerror}")
         return EXIT_INPUT
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from .run import Result
 
 SCHEMA = "reductions.report/1"
+#: Side file beside report.json with the project file's path relative to it.
+LOCATION_FILE = "project-location.txt"
 #: Relative tolerance ``verify`` compares recomputed numbers at.
 VERIFY_RTOL = 1e-9
 
@@ -210,8 +212,10 @@ def write_outputs(result: Result, outdir: Path) -> dict[str, Path]:
     """Write report.json, results.nc and report.html into ``outdir``."""
     outdir.mkdir(parents=True, exist_ok=True)
     report = build_report(result)
+    # Where the project file is, for ``verify`` on this machine: a side file, not part of
+    # the report, which must not depend on the output folder nor name the host's folders.
     rel = os.path.relpath(result.project.path.resolve(), outdir.resolve())
-    report["project"]["location"] = Path(rel).as_posix()
+    (outdir / LOCATION_FILE).write_text(Path(rel).as_posix() + "\n", encoding="utf-8")
     paths = {
         "report": outdir / "report.json",
         "results": outdir / "results.nc",
@@ -341,6 +345,25 @@ def _compare(path: str, old: Any, new: Any, rtol: float, out: list[str]) -> None
         out.append(f"{path}: report has {old!r}, recomputed {new!r}")
 
 
+def _find_project(rp: Path, report: dict[str, Any], label: str) -> Path:
+    """The project file of a report: from the side file written with it, else beside it."""
+    side = rp.parent / LOCATION_FILE
+    if side.is_file():
+        candidate = rp.parent / side.read_text(encoding="utf-8").strip()
+        if candidate.is_file():
+            return candidate
+    name = str(report.get("project", {}).get("file", ""))
+    if name:
+        for folder in (rp.parent.parent, rp.parent):
+            if (folder / name).is_file():
+                return folder / name
+    raise InputError(
+        "cannot find the report's project file beside it",
+        file=label,
+        rule="pass --project PROJECT.toml",
+    )
+
+
 #: Parts of the report verify recomputes and compares.
 COMPARED = (
     "methodology",
@@ -376,12 +399,7 @@ def verify(report_path: str | Path, project_path: str | Path | None = None) -> V
     if not isinstance(old, dict) or old.get("schema") != SCHEMA:
         raise InputError(f"not a {SCHEMA} report", file=label)
     if project_path is None:
-        loc = old.get("project", {}).get("location") or old.get("project", {}).get("file")
-        if not loc:
-            raise InputError(
-                "the report does not say where its project file is; pass --project", file=label
-            )
-        project_file = rp.parent / loc
+        project_file = _find_project(rp, old, label)
     else:
         project_file = Path(project_path)
     result = Verification(label)
