@@ -20,6 +20,7 @@ No Python loop runs over rows; loops run over files, variables and declared even
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,12 @@ from .methodology import Methodology, MonitoringVariable
 from .project import MonitoringSpec, Period, Project, VariableSpec
 from .timeutil import interval_offset, local_midnight_utc, to_local, to_utc_naive, tz_name
 from .units import convert
+
+#: A time-zone designator at the end of CF time units ("... since 2024-01-01 00:00+08:00").
+_CF_OFFSET = re.compile(
+    r"(?:\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:[+-]\d{1,2}(?::?\d{2})?|Z)|\s(?:UTC|GMT|Z))\s*$",
+    re.IGNORECASE,
+)
 
 _MISSING_TOKENS = ("", "nan", "NaN", "NAN", "NA", "N/A", "n/a", "null", "NULL", "None")
 
@@ -399,7 +406,14 @@ def _read_netcdf(path: Path, label: str, spec: MonitoringSpec) -> _Raw:
             raise MonitoringDataError(
                 "missing timestamp", file=label, variable=spec.time, where=f"index {i}"
             )
-        times = to_utc_naive(_localize(pd.DatetimeIndex(tvals), label, spec))
+        cf_units = str(ds[spec.time].encoding.get("units", ""))
+        if _CF_OFFSET.search(cf_units):
+            # xarray has applied the offset of the reference time: the values are UTC.
+            times = np.asarray(tvals, dtype="datetime64[ns]")
+        else:
+            # No offset in the units: read as local times of monitoring.timezone, like a
+            # CSV's naive timestamps (stated in the README; CF would assume UTC).
+            times = to_utc_naive(_localize(pd.DatetimeIndex(tvals), label, spec))
         values, units = {}, {}
         for symbol, vspec in spec.variables.items():
             if vspec.column not in ds.variables:

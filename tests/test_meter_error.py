@@ -267,3 +267,23 @@ def test_month_straddling_an_out_of_class_calibration_gets_the_error() -> None:
     # it also overlaps the time the -0.35 % error covers; the larger applies.
     np.testing.assert_array_equal(error, [0.0035, 0.0035, 0.0035, 0.0035, 0.0, 0.0])
     assert uncal.tolist() == [True, False, False, False, False, False]
+
+
+def test_class_mpe_comes_from_the_calibration_records(tmp_path: Path) -> None:
+    """Without MPE_export / MPE_import the class MPE is the one the meter's calibration
+    records agree on (0.002 in the example), so the example's ER is unchanged; the ledger
+    notes where the MPE came from."""
+    import shutil
+
+    src = Path(__file__).parents[1] / "examples" / "ccer-01-002-offshore-wind"
+    shutil.copytree(src, tmp_path / "ex")
+    project = tmp_path / "ex" / "project.toml"
+    with_params = run_project(project)
+    text = project.read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.startswith(("MPE_export", "MPE_import"))]
+    project.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from_records = run_project(project)
+    assert from_records.totals["ER"] == with_params.totals["ER"]
+    assert any(
+        "taken from the calibration records" in n for n in from_records.ledger["e_EG_import"].notes
+    )

@@ -493,3 +493,47 @@ def test_daylight_saving_local_times_are_a_typed_error(tmp_path: Path) -> None:
     result = run_project(dst_project(tmp_path / "aware", [t.isoformat() for t in aware]))
     assert result.ledger["EG_export"].total() == 25.0
     assert result.totals["ER"] == pytest.approx(25 * CM_WIND, rel=1e-12)
+
+
+def test_netcdf_units_with_an_offset_are_exact_instants(tmp_path: Path) -> None:
+    """Regression: CF units with a UTC offset ("hours since 2023-12-31 16:00:00+00:00" for
+    local midnight in UTC+8) were decoded to UTC by xarray and then shifted again by the
+    monitoring time zone. The same instants written with and without an offset in the
+    units give the same ER."""
+    folder = tmp_path / "nc"
+    folder.mkdir()
+    results = []
+    for name, units, stamps in (
+        (
+            "local",
+            "hours since 2024-01-01 00:00:00",
+            pd.date_range("2024-01-01 01:00", periods=24, freq="h"),
+        ),
+        (
+            "offset",
+            "hours since 2023-12-31 16:00:00+00:00",
+            pd.date_range("2023-12-31 17:00", periods=24, freq="h"),
+        ),
+    ):
+        ds = xr.Dataset(
+            {
+                "export": ("time", np.asarray(EXPORT_24) * 1000.0, {"units": "kWh"}),
+                "import": ("time", np.asarray(IMPORT_24) * 1000.0, {"units": "kWh"}),
+            },
+            coords={"time": stamps},
+        )
+        sub = folder / name
+        sub.mkdir()
+        ds.to_netcdf(sub / "m.nc", engine="h5netcdf", encoding={"time": {"units": units}})
+        mon = {
+            "file": "m.nc",
+            "time": "time",
+            "timezone": "UTC+8",
+            "label": "end",
+            "interval": "1h",
+            "variables": {"EG_export": {"column": "export"}, "EG_import": {"column": "import"}},
+        }
+        path = write_project(sub, {}, parameters=ACM_PARAMS, monitoring=mon, start=DAY0, end=DAY0)
+        results.append(run_project(path))
+    np.testing.assert_array_equal(results[0].monitoring["time"], results[1].monitoring["time"])
+    assert results[0].totals["ER"] == results[1].totals["ER"]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from reductions.errors import ParameterError
 from reductions.ledger import Ledger, start_ledger
 from reductions.methodology import (
     Equation,
@@ -30,7 +31,7 @@ from reductions.methodology import (
     Source,
     Status,
 )
-from reductions.project import Project
+from reductions.project import Calibration, ParameterValue, Project
 from reductions.timeutil import to_local
 from reductions.tools.grid_emission_factor import combined_margin
 
@@ -226,13 +227,14 @@ class CCER01002(Methodology):
             cals = [c for c in project.monitoring.calibrations if c.variable == symbol]
             mpe_symbol = f"MPE_{symbol.split('_')[1]}"
             mpe = project.parameters.get(mpe_symbol)
-            error, uncalibrated = applied_meter_error(
-                start, end, cals, None if mpe is None else mpe.value, symbol
-            )
+            class_mpe, mpe_note = _class_mpe(symbol, mpe_symbol, mpe, cals)
+            error, uncalibrated = applied_meter_error(start, end, cals, class_mpe, symbol)
             inputs: tuple[str, ...] = (
                 (mpe_symbol,) if mpe is not None and np.any(uncalibrated) else ()
             )
             notes = _calibration_notes(symbol, cals, uncalibrated, start, end)
+            if mpe_note and np.any(uncalibrated):
+                notes = (*notes, mpe_note)
             ledger.add(
                 f"e_{symbol}",
                 error,
@@ -302,6 +304,27 @@ class CCER01002(Methodology):
             "Emission reductions",
         )
         return ledger
+
+
+def _class_mpe(
+    symbol: str, mpe_symbol: str, given: ParameterValue | None, cals: Sequence[Calibration]
+) -> tuple[float | None, str]:
+    """The maximum permissible error of the meter's class for uncalibrated time: the
+    parameter, or else the one value the meter's calibration records agree on (records that
+    disagree, e.g. after a change of meter class, need the parameter)."""
+    recorded = sorted({c.mpe for c in cals})
+    if given is not None:
+        return float(given.value), ""
+    if len(recorded) == 1:
+        return recorded[0], f"class MPE {recorded[0]!r} taken from the calibration records"
+    if len(recorded) > 1:
+        raise ParameterError(
+            f"the {symbol} calibration records give different mpe {recorded}; state the "
+            "class's maximum permissible error",
+            variable=f"parameters.{mpe_symbol}",
+            rule="CCER-01-002-V01 para. 7.3.4",
+        )
+    return None, ""
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
