@@ -98,6 +98,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     filled = result.quality.filled_intervals
     if filled:
         print("  filled intervals: " + ", ".join(f"{k}: {v}" for k, v in filled.items()))
+    if result.quality.gaps:
+        print(f"  gaps: {len(result.quality.gaps)}, listed in the report's data_quality")
     print(f"  report: {paths['report']}")
     print(f"  results: {paths['results']}")
     print(f"  html: {paths['html']}")

@@ -214,7 +214,10 @@ def load_monitoring(
         events=events,
     )
     if interval_note:
-        quality.interval = interval_note[0]
+        given = "" if spec.label_given else " (the default: monitoring.label not given)"
+        quality.interval = f"{interval_note[0]}; timestamps label the {spec.label}{given}"
+    if kind == "register":
+        quality.gaps.extend(_register_gaps(start, end, spec))
     start, end, values = _fill_gaps(start, end, values)
     _apply_missing_rules(start, end, values, declared, spec, quality)
     quality.intervals = int(start.size)
@@ -636,6 +639,29 @@ def _difference_registers(
             )
         out[symbol] = diff
     return raw.times[:-1], raw.times[1:], out, raw.rows[1:]
+
+
+def _register_gaps(start: np.ndarray, end: np.ndarray, spec: MonitoringSpec) -> list[Gap]:
+    """Readings further apart than the usual spacing: no energy is lost (the difference
+    spans the gap), but its time profile is unknown, so the report lists them."""
+    step = end - start
+    if step.size < 2:
+        return []
+    values, counts = np.unique(step, return_counts=True)
+    usual = values[int(np.argmax(counts))]
+    long = np.flatnonzero(step > usual)
+    return [
+        Gap(
+            "registers",
+            _local(start[i], spec),
+            _local(end[i], spec),
+            int(step[i] // usual),
+            float(step[i] / np.timedelta64(1, "h")),
+            "the register difference spans it: energy kept, its profile unknown",
+            f"readings usually {pd.Timedelta(usual)} apart",
+        )
+        for i in long
+    ]
 
 
 def _check_nonnegative(

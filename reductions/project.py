@@ -80,6 +80,7 @@ class MonitoringSpec:
     variables: Mapping[str, VariableSpec]
     events: tuple[RegisterEvent, ...] = ()
     calibrations: tuple[Calibration, ...] = ()
+    label_given: bool = True
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,7 @@ def _monitoring_spec(mon: Mapping[str, Any], label: str, default_tz: dt.tzinfo) 
         variables,
         events,
         calibrations,
+        "label" in mon,
     )
 
 

@@ -26,7 +26,7 @@ def test_uniform_spacing_gives_the_declared_result(tmp_path: Path) -> None:
     assert inferred.totals["ER"] == declared.totals["ER"]
     assert inferred.totals["ER"] == pytest.approx(expected_er_acm0002(), rel=1e-12)
     assert inferred.quality.interval.startswith("0 days 01:00:00, inferred")
-    assert declared.quality.interval == "1h, declared"
+    assert declared.quality.interval == "1h, declared; timestamps label the end"
 
 
 def test_a_missing_row_is_a_gap_not_a_longer_interval(tmp_path: Path) -> None:

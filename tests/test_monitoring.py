@@ -537,3 +537,23 @@ def test_netcdf_units_with_an_offset_are_exact_instants(tmp_path: Path) -> None:
         results.append(run_project(path))
     np.testing.assert_array_equal(results[0].monitoring["time"], results[1].monitoring["time"])
     assert results[0].totals["ER"] == results[1].totals["ER"]
+
+
+def test_register_gaps_are_listed(tmp_path: Path) -> None:
+    """Regression: 72 missing hourly readings of a register lose no energy (the difference
+    spans them) but the report must list the 73-hour interval as a gap."""
+    import shutil
+
+    src = Path(__file__).parents[1] / "examples" / "acm0002-wind"
+    shutil.copytree(src, tmp_path / "ex")
+    full = run_project(tmp_path / "ex" / "project.toml")
+    csv = tmp_path / "ex" / "monitoring.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    del lines[100:172]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gappy = run_project(tmp_path / "ex" / "project.toml")
+    assert gappy.totals["ER"] == pytest.approx(full.totals["ER"], rel=1e-12)
+    assert [(g.variable, g.hours, g.intervals) for g in gappy.quality.gaps] == [
+        ("registers", 73.0, 73)
+    ]
+    assert full.quality.gaps == []
