@@ -16,17 +16,13 @@ from pathlib import Path
 
 from . import __version__, registry
 from .errors import InputError
-from .methodology import Methodology
+from .methodology import Methodology, version_label
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
 
 
 def _print_err(text: str) -> None:
     print(text, file=sys.stderr)
-
-
-def _v(version: str) -> str:
-    return f"v{version}" if version[:1].isdigit() else version
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -36,12 +32,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     width = max(len(i) for i, _ in table)
     for (mid, version), cls in sorted(table.items()):
-        print(f"{mid:<{width}}  {_v(version):<7}  {cls.title}")
+        print(f"{mid:<{width}}  {version_label(version):<7}  {cls.title}")
     return EXIT_OK
 
 
 def describe_text(cls: type[Methodology]) -> str:
-    lines = [f"{cls.id} {_v(cls.version)}: {cls.title}", "", "Sources:"]
+    lines = [f"{cls.id} {version_label(cls.version)}: {cls.title}", "", "Sources:"]
     lines += [
         f"  - {s.cite()}" + (f" <{s.url}>" if s.url else "") + (f" ({s.note})" if s.note else "")
         for s in cls.sources
@@ -88,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     paths = result.write(outdir)
     t = result.totals
     print(
-        f"{result.project.name}: {result.methodology.id} {_v(result.methodology.version)}, "
+        f"{result.project.name}: {result.methodology.id} {version_label(result.methodology.version)}, "
         f"{result.project.period.start} to {result.project.period.end}"
     )
     for s in ("BE", "PE", "LE", "ER"):

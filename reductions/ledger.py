@@ -212,7 +212,7 @@ def start_ledger(methodology: type, project: object, monitoring: xr.Dataset) -> 
     from .project import Project
 
     assert issubclass(methodology, Methodology) and isinstance(project, Project)
-    ledger = Ledger(f"{methodology.id} v{methodology.version}", time=monitoring["time"])
+    ledger = Ledger(f"{methodology.label()}", time=monitoring["time"])
     for p in project.parameters.values():
         decl = methodology.parameter(p.symbol)
         if decl.kind in ("number", "integer"):

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from .project import Project
 
 
+def version_label(version: str) -> str:
+    """``"22.0"`` -> ``"v22.0"``; a version that carries its own letter stays (``"V01"``)."""
+    return f"v{version}" if version[:1].isdigit() else version
+
+
 @dataclass(frozen=True)
 class Source:
     """A document a methodology implements or cites."""
@@ -32,7 +37,7 @@ class Source:
     note: str | None = None
 
     def cite(self) -> str:
-        v = f"v{self.version}" if self.version[:1].isdigit() else self.version
+        v = version_label(self.version)
         return f"{self.code} {v}, {self.title}"
 
 
@@ -174,6 +179,11 @@ class Methodology:
         raise KeyError(symbol)
 
     @classmethod
+    def label(cls) -> str:
+        """``"cdm.acm0002 v22.0"``, ``"ccer.01-002 V01"``."""
+        return f"{cls.id} {version_label(cls.version)}"
+
+    @classmethod
     def key(cls) -> tuple[str, str]:
         return (cls.id, cls.version)
 
@@ -181,6 +191,6 @@ class Methodology:
     def reference(cls, where: str) -> str:
         """``"ACM0002 v22.0 eq. (1)"`` style reference to a place in the main source."""
         code = cls.sources[0].code if cls.sources else cls.id
-        v = f"v{cls.version}" if cls.version[:1].isdigit() else cls.version
+        v = version_label(cls.version)
         sep = " " if v[:1] == "v" else "-"
         return f"{code}{sep}{v} {where}"

@@ -143,7 +143,7 @@ def load_monitoring(
     for symbol in spec.variables:
         if symbol not in declared:
             raise ProjectFileError(
-                f"not a monitoring variable of {methodology.id} v{methodology.version}",
+                f"not a monitoring variable of {methodology.label()}",
                 file=project.file_label,
                 variable=f"monitoring.variables.{symbol}",
                 rule=f"known variables: {', '.join(sorted(declared))}",
@@ -154,7 +154,7 @@ def load_monitoring(
                 f"required monitoring variable not mapped ({decl.description})",
                 file=project.file_label,
                 variable=f"monitoring.variables.{symbol}",
-                rule=f"{methodology.id} v{methodology.version} requires it",
+                rule=f"{methodology.label()} requires it",
             )
     for symbol, vspec in spec.variables.items():
         if vspec.kind == "register" and declared[symbol].aggregate != "sum":

@@ -436,7 +436,7 @@ def resolve_parameters(project: Project, methodology: type[Methodology]) -> None
     for symbol in project.raw_parameters:
         if symbol not in declared:
             raise ParameterError(
-                f"unknown parameter for {methodology.id} v{methodology.version}",
+                f"unknown parameter for {methodology.label()}",
                 file=label,
                 variable=f"parameters.{symbol}",
                 rule=f"known parameters: {', '.join(sorted(declared))}",
@@ -462,7 +462,7 @@ def resolve_parameters(project: Project, methodology: type[Methodology]) -> None
                 f"required parameter missing ({decl.description})",
                 file=label,
                 variable=f"parameters.{symbol}",
-                rule=f"{methodology.id} v{methodology.version} declares it",
+                rule=f"{methodology.label()} declares it",
             )
         else:
             continue
