@@ -84,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     paths = result.write(outdir)
     t = result.totals
     print(
-        f"{result.project.name}: {result.methodology.id} {version_label(result.methodology.version)}, "
+        f"{result.project.name}: {result.methodology.label()}, "
         f"{result.project.period.start} to {result.project.period.end}"
     )
     for s in ("BE", "PE", "LE", "ER"):
