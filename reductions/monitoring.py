@@ -679,7 +679,7 @@ def _check_nonnegative(
             f"negative value {float(arr[i])!r} {decl.unit}",
             variable=symbol,
             where=f"{rows[i]} (interval from {_local(start[i], spec)})",
-            rule=f"{decl.description} cannot be negative",
+            rule=f"{symbol} ({decl.unit}) cannot be negative",
         )
 
 
