@@ -80,7 +80,7 @@ SETTINGS: dict[str, Any] = {
         "mid": (120, 60),
     },
     "n_psat": 3000,
-    "mixture_grid": (60, 60),
+    "mixture_grid": (100, 100),
     "mixture_cache": 16,
 }
 
@@ -115,7 +115,7 @@ MEASURED: dict[str, Any] = {}
 # ----------------------------------------------------------------------- coordinate maps
 
 
-def x_of_T(T: np.ndarray) -> np.ndarray:
+def x_of_T(T: Any) -> Any:
     return np.arcsinh((T - TC) / SETTINGS["wT"])
 
 
@@ -224,9 +224,7 @@ def _fit(table: Table, prop: str, values: np.ndarray) -> None:
     table.data[prop] = out
 
 
-def _nodes(
-    P: np.ndarray, T: np.ndarray, imposed: int | None, state: Any = None
-) -> dict[str, np.ndarray]:
+def _nodes(P: np.ndarray, T: np.ndarray, imposed: Any, state: Any = None) -> dict[str, np.ndarray]:
     """CoolProp HEOS values at nodes (a loop: this is the one-off table build)."""
     st = state if state is not None else CP.AbstractState("HEOS", "CarbonDioxide")
     if imposed is not None:
@@ -623,29 +621,75 @@ def _build_mixture(species: tuple[str, ...], x: tuple[float, ...]) -> MixTable:
     st.set_mole_fractions(list(x))
     vals = {k: np.full(P.size, np.nan) for k in PROPS}
     phase = np.full(P.size, -1, dtype=np.int8)
-    for n in range(P.size):
-        try:
-            st.update(CP.PT_INPUTS, float(P[n]), float(T[n]))
-            ph = int(st.phase())
-            if ph == CP.iphase_twophase:
-                phase[n] = ph
+    inside = _inside_envelope(st, T, P)
+    if inside is None:  # no phase envelope: no table, every state goes to the exact path
+        return MixTable(t, phase.reshape(-1))
+    try:
+        for n in range(P.size):
+            if inside[n] == 2:
+                phase[n] = CP.iphase_twophase
                 continue
-            row = {k: _GETTERS[k](st) for k in PROPS}
-        except ValueError:
-            continue
-        if all(np.isfinite(v) and (k not in LOG_PROPS or v > 0) for k, v in row.items()):
-            for k, v in row.items():
-                vals[k][n] = v
-            phase[n] = ph
+            # single-phase density solve on the known side, without CoolProp's (slow)
+            # stability analysis
+            st.specify_phase(CP.iphase_gas if inside[n] == 0 else CP.iphase_liquid)
+            try:
+                st.update(CP.PT_INPUTS, float(P[n]), float(T[n]))
+                row = {k: _GETTERS[k](st) for k in PROPS}
+            except ValueError:
+                continue
+            if all(np.isfinite(v) and (k not in LOG_PROPS or v > 0) for k, v in row.items()):
+                for k, v in row.items():
+                    vals[k][n] = v
+                phase[n] = 1  # single phase
+    finally:
+        st.unspecify_phase()
     # fill failed nodes for the spline fit only (cells touching them are never used)
     good = phase.reshape(nx, ny) >= 0
     good &= phase.reshape(nx, ny) != CP.iphase_twophase
     for k in PROPS:
-        v = vals[k].reshape(nx, ny)
+        node = vals[k].reshape(nx, ny)
         if not good.all():
-            v = _fill(v, good)
-        _fit(t, k, v)
+            node = _fill(node, good)
+        _fit(t, k, node)
     return MixTable(t, phase)
+
+
+def _inside_envelope(st: Any, T: np.ndarray, P: np.ndarray) -> np.ndarray | None:
+    """Side of the mixture's phase envelope of each (T, p): 0 vapour side, 1 liquid or
+    dense side, 2 inside (two-phase). The envelope is CoolProp's traced dew and bubble
+    lines, cut where the bubble branch leaves the box below T_min; inside is decided by the
+    even-odd rule in (T, ln p). None if CoolProp cannot trace the envelope."""
+    try:
+        st.build_phase_envelope("")
+        pe = st.get_phase_envelope_data()
+    except ValueError:
+        return None
+    Te = np.asarray(pe.T, dtype=float)
+    pe_ = np.asarray(pe.p, dtype=float)
+    if Te.size < 4:
+        return None
+    # cricondentherm within the box's pressures (CoolProp's trace may continue into a
+    # liquid-liquid branch at GPa pressures, which is outside the box and ignored)
+    k = int(np.argmax(np.where(pe_ <= SETTINGS["p_max"], Te, -np.inf)))
+    after = np.flatnonzero(Te[k:] < SETTINGS["T_min"] - 1.0)
+    end = k + int(after[0]) + 1 if after.size else Te.size
+    Te, le = Te[:end], np.log(pe_[:end])
+    Tc_ = np.r_[Te, Te[0]]
+    lc = np.r_[le, le[0]]
+    lp = np.log(P)
+    inside = np.zeros(T.shape, dtype=bool)
+    lowest = np.full(T.shape, np.inf)  # lowest envelope pressure at T (the dew line)
+    for i in range(Tc_.size - 1):
+        T1, T2, l1, l2 = Tc_[i], Tc_[i + 1], lc[i], lc[i + 1]
+        if T1 == T2:
+            continue
+        cross = (T >= min(T1, T2)) & (T < max(T1, T2))
+        lcross = l1 + (T - T1) * (l2 - l1) / (T2 - T1)
+        inside ^= cross & (lp < lcross)
+        lowest = np.where(cross, np.minimum(lowest, lcross), lowest)
+    # vapour side: below the dew line, or beyond the cricondentherm below its pressure
+    vapour = np.where(np.isfinite(lowest), lp < lowest, lp < le[k])
+    return np.where(inside, 2, np.where(vapour, 0, 1)).astype(np.int8)
 
 
 def _fill(v: np.ndarray, good: np.ndarray) -> np.ndarray:
@@ -700,11 +744,8 @@ def _eval_mixture_pT(
             ii = np.clip(i0 + di, 0, t.nx - 1)
             jj = np.clip(j0 + dj, 0, t.ny - 1)
             ok &= ph2[ii, jj] == ph[:, 0]
-    if prop == "phase":
-        out[sel[ok]] = ph[ok, 0]
-        done = np.zeros(n, dtype=bool)
-        done[sel[ok]] = True
-        return out, done
+    if prop == "phase":  # phase labels of mixtures come from the exact path
+        return out, np.zeros(n, dtype=bool)
     w = t.weights(tx[ok], ty[ok])
     v = t.interp(prop, idx[ok], w)
     out[sel[ok]] = np.exp(v) if prop in LOG_PROPS else v

@@ -406,6 +406,46 @@ def _exact_pure_scalar(prop: str, pair: str, a: float, b: float) -> float:
         return float("nan")
 
 
+def _is_stable_root(st: Any) -> bool:
+    """Check a single-phase mixture result of CoolProp against its own stable root.
+
+    CoolProp 8's mixture PT flash sometimes returns a wrong density root (for example a
+    near-critical "liquid" of 480 kg/m3 for a CO2-rich gas at 0.27 MPa and 276 K). The
+    result must be mechanically stable, (dp/drho)_T > 0; and at the flash's (p, T) the
+    gas-like and liquid-like roots are solved with the phase imposed: of the mechanically
+    stable roots found, the stable one has the lowest molar Gibbs energy, and the flash
+    result is accepted only if its density equals that root's within 1e-6 (relative).
+    """
+    p, T, rho = st.p(), st.T(), st.rhomolar()
+    if not st.first_partial_deriv(CP.iP, CP.iDmolar, CP.iT) > 0.0:
+        return False  # mechanically unstable root, (dp/drho)_T <= 0
+    best_g, best_rho = np.inf, np.nan
+    for imposed in (CP.iphase_gas, CP.iphase_liquid):
+        probe = _probe_state(tuple(st.fluid_names()), tuple(st.get_mole_fractions()))
+        try:
+            probe.specify_phase(imposed)
+            probe.update(CP.PT_INPUTS, p, T)
+            g, r = probe.gibbsmolar(), probe.rhomolar()
+            if not probe.first_partial_deriv(CP.iP, CP.iDmolar, CP.iT) > 0.0:
+                continue
+        except ValueError:
+            continue
+        finally:
+            probe.unspecify_phase()
+        if np.isfinite(g) and g < best_g - 1e-9 * abs(g):
+            best_g, best_rho = g, r
+    if not np.isfinite(best_rho):
+        return True  # no root to compare with: keep CoolProp's answer
+    return bool(abs(rho / best_rho - 1.0) <= 1e-6)
+
+
+@functools.lru_cache(maxsize=64)
+def _probe_state(names: tuple[str, ...], x: tuple[float, ...]) -> Any:
+    st = CP.AbstractState("HEOS", "&".join(names))
+    st.set_mole_fractions(list(x))
+    return st
+
+
 _AS_PAIRS = {"PT": CP.PT_INPUTS, "PH": CP.HmassP_INPUTS, "PS": CP.PSmass_INPUTS}
 
 
@@ -434,6 +474,9 @@ def _exact_mixture(
                 flags[i] = Flag.TWO_PHASE
                 continue
             v = float(getter(st))
+            if ph != CP.iphase_twophase and not _is_stable_root(st):
+                flags[i] = Flag.NOT_CONVERGED
+                continue
         except ValueError:
             flags[i] = Flag.NOT_CONVERGED
             continue
