@@ -76,8 +76,8 @@ SETTINGS: dict[str, Any] = {
         "vapour": (200, 60),
         "liquid": (200, 80),
         "low": (150, 120),
-        "high": (150, 160),
-        "mid": (120, 60),
+        "high": (200, 200),
+        "mid": (160, 80),
     },
     "n_psat": 3000,
     "mixture_grid": (100, 100),
@@ -654,13 +654,35 @@ def _build_mixture(species: tuple[str, ...], x: tuple[float, ...]) -> MixTable:
     return MixTable(t, phase)
 
 
-def _inside_envelope(st: Any, T: np.ndarray, P: np.ndarray) -> np.ndarray | None:
+@functools.lru_cache(maxsize=int(SETTINGS["mixture_cache"]))
+def _envelope_state(species: tuple[str, ...], x: tuple[float, ...]) -> Any:
+    from ccus.properties import SPECIES
+
+    st = CP.AbstractState("HEOS", "&".join(SPECIES[k] for k in species))
+    st.set_mole_fractions(list(x))
+    st.build_phase_envelope("")
+    return st
+
+
+def envelope_side(comp: Any, T: np.ndarray, P: np.ndarray) -> np.ndarray | None:
+    """Side of the phase envelope per state (0 vapour, 1 liquid/dense, 2 inside), or None."""
+    try:
+        st = _envelope_state(*comp)
+    except ValueError:
+        return None
+    return _inside_envelope(st, np.asarray(T, dtype=float), np.asarray(P, dtype=float), True)
+
+
+def _inside_envelope(
+    st: Any, T: np.ndarray, P: np.ndarray, built: bool = False
+) -> np.ndarray | None:
     """Side of the mixture's phase envelope of each (T, p): 0 vapour side, 1 liquid or
     dense side, 2 inside (two-phase). The envelope is CoolProp's traced dew and bubble
     lines, cut where the bubble branch leaves the box below T_min; inside is decided by the
     even-odd rule in (T, ln p). None if CoolProp cannot trace the envelope."""
     try:
-        st.build_phase_envelope("")
+        if not built:
+            st.build_phase_envelope("")
         pe = st.get_phase_envelope_data()
     except ValueError:
         return None

@@ -314,14 +314,22 @@ def melting_pressure(T: ArrayLike) -> np.ndarray:
 def _validate_pT(p: np.ndarray, T: np.ndarray) -> np.ndarray:
     """Flags for (p, T) states of CO2 (pure-fluid limits; also applied to mixtures)."""
     flags = np.zeros(p.shape, dtype=np.int32)
-    bad = ~(np.isfinite(p) & np.isfinite(T))
-    flags[bad] |= Flag.NAN_INPUT
     with np.errstate(invalid="ignore"):
-        below = T < CO2_LIMITS["T_triple"]
+        # one cheap screen; the individual rules only for states that fail it
+        Tt = CO2_LIMITS["T_triple"]
+        x = T / Tt - 1.0
+        pm = 0.51795e6 * (1.0 + 1955.5390 * x + 2055.4593 * x * x)  # SW eq. 3.10
+        good = (T >= Tt) & (T <= CO2_LIMITS["T_max"]) & (p > 0.0) & (p <= CO2_LIMITS["p_max"])
+        good &= (p <= pm) | (T >= 327.0)
+        if good.all():
+            return flags
+        bad = ~(np.isfinite(p) & np.isfinite(T))
+        flags[bad] |= Flag.NAN_INPUT
+        below = T < Tt
         flags[below] |= Flag.BELOW_TRIPLE
         oor = (p <= 0.0) | (p > CO2_LIMITS["p_max"]) | (T > CO2_LIMITS["T_max"])
         flags[oor] |= Flag.OUT_OF_RANGE
-        solid = (T >= CO2_LIMITS["T_triple"]) & (T < 327.0) & (p > melting_pressure(T))
+        solid = (T >= Tt) & (T < 327.0) & (p > melting_pressure(T))
         flags[solid] |= Flag.SOLID
     return flags
 
@@ -439,6 +447,26 @@ def _is_stable_root(st: Any) -> bool:
     return bool(abs(rho / best_rho - 1.0) <= 1e-6)
 
 
+def _agrees_with_side(st: Any, side: int) -> bool:
+    """The flash density must equal the single-phase root on the envelope's side.
+
+    Side 0 (below the dew line) is solved as gas, side 1 as liquid, with the phase imposed.
+    CoolProp 8's GERG mixture flash sometimes lands on a dense root at low pressure where
+    the traced phase envelope says vapour (e.g. 480 kg/m3 at 0.27 MPa, 276 K for 96 % CO2
+    with N2, O2, Ar); such a state is returned as NaN with NOT_CONVERGED, never as a number.
+    """
+    probe = _probe_state(tuple(st.fluid_names()), tuple(st.get_mole_fractions()))
+    try:
+        probe.specify_phase(CP.iphase_gas if side == 0 else CP.iphase_liquid)
+        probe.update(CP.PT_INPUTS, st.p(), st.T())
+        r = probe.rhomolar()
+    except ValueError:
+        return False
+    finally:
+        probe.unspecify_phase()
+    return bool(abs(st.rhomolar() / r - 1.0) <= 1e-6)
+
+
 @functools.lru_cache(maxsize=64)
 def _probe_state(names: tuple[str, ...], x: tuple[float, ...]) -> Any:
     st = CP.AbstractState("HEOS", "&".join(names))
@@ -458,11 +486,14 @@ def _exact_mixture(
     reference path. Returns (values, flags): NOT_CONVERGED where CoolProp raised or gave a
     non-finite number, TWO_PHASE where the flash returned a two-phase state.
     """
+    from ccus import _tables
+
     st = _mixture_state(*comp)
     getter = _AS_KEYS[prop]
     code = _AS_PAIRS[pair]
     out = np.full(a.shape, np.nan)
     flags = np.zeros(a.shape, dtype=np.int32)
+    side = _tables.envelope_side(comp, b, a) if pair == "PT" else None
     for i in range(a.size):
         try:
             if pair == "PT":
@@ -477,6 +508,13 @@ def _exact_mixture(
             if ph != CP.iphase_twophase and not _is_stable_root(st):
                 flags[i] = Flag.NOT_CONVERGED
                 continue
+            if side is not None and ph != CP.iphase_twophase:
+                if side[i] == 2:  # inside CoolProp's own traced envelope
+                    flags[i] = Flag.TWO_PHASE
+                    continue
+                if not _agrees_with_side(st, int(side[i])):
+                    flags[i] = Flag.NOT_CONVERGED
+                    continue
         except ValueError:
             flags[i] = Flag.NOT_CONVERGED
             continue
@@ -512,16 +550,24 @@ def _compute(
     if errors == "raise":
         _raise_for(flags.reshape(shape), names, a.reshape(shape), b.reshape(shape))
     ok = flags == 0
+    all_ok = bool(ok.all())
     out = np.full(a.shape, np.nan)
     if method == "fast":
         from ccus import _tables
 
-        v, done, fflags = _tables.evaluate(prop, pair, a[ok], b[ok], comp)
-        sub = np.flatnonzero(ok)
-        out[sub[done]] = v[done]
-        flags[sub] |= fflags
-        ok[sub[done]] = False  # the rest goes to the exact path
-        ok &= flags == 0
+        if all_ok:  # common case: no subsetting copies
+            out, done, fflags = _tables.evaluate(prop, pair, a, b, comp)
+            flags |= fflags
+            ok = ~done
+            if fflags.any():
+                ok &= flags == 0
+        else:
+            v, done, fflags = _tables.evaluate(prop, pair, a[ok], b[ok], comp)
+            sub = np.flatnonzero(ok)
+            out[sub[done]] = v[done]
+            flags[sub] |= fflags
+            ok[sub[done]] = False  # the rest goes to the exact path
+            ok &= flags == 0
     if np.any(ok):
         if comp is None:
             v = _exact_pure(prop, pair, a[ok], b[ok])
@@ -538,10 +584,9 @@ def _compute(
         flags[ok] |= f
     if pair != "PT" and errors == "raise":
         _raise_for(flags.reshape(shape), names, a.reshape(shape), b.reshape(shape))
-    out[flags != 0] = np.nan
-    if prop == "phase":
-        # phase stays float here; the public wrapper casts to int where valid
-        pass
+    bad = flags != 0
+    if bad.any():
+        out[bad] = np.nan
     return out.reshape(shape), flags.reshape(shape)
 
 
