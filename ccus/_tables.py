@@ -108,8 +108,21 @@ _GETTERS: dict[str, Callable[[Any], float]] = {
     "thermal_conductivity": lambda s: s.conductivity(),
 }
 
-# Measured maximum errors, filled in from benchmarks/bench_properties.py (see README there).
-MEASURED: dict[str, Any] = {}
+#: Maximum relative errors of the pure-CO2 fast path against CoolProp 8.0.0 HEOS, measured by
+#: benchmarks/bench_properties.py on 99 971 random states (0.05-30 MPa, 220-500 K) and
+#: 40 000 states next to the critical band and within 1e-6..1e-2 of psat (benchmarks/README.md).
+MEASURED: dict[str, Any] = {
+    "pure_max_rel_error": {
+        "density": 8.6e-5,
+        "enthalpy": 2.9e-5,
+        "entropy": 2.2e-5,
+        "cp": 5.5e-3,
+        "speed_of_sound": 9.9e-5,
+        "viscosity": 9.1e-5,
+        "thermal_conductivity": 2.0e-3,
+    },
+    "mixture_rel_error_vs_coolprop": "median ~1e-8, p90 ~2e-5, max 1.8e-2 (96% CO2 + N2/O2/Ar)",
+}
 
 
 # ----------------------------------------------------------------------- coordinate maps
