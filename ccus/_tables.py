@@ -333,6 +333,7 @@ class PureTables:
             "jmax": np.array([t.ny - 2.0 for t in ts]),
             "stride": np.array([t.ny - 1.0 for t in ts]),
             "offset": np.concatenate([[0], np.cumsum(cells)[:-1]]).astype(float),
+            "lnp_lim": np.log([SETTINGS["p_min"], SETTINGS["p_max"]]),  # vapour, liquid
         }
         self.flat = {k: np.concatenate([t.data[k] for t in ts]) for k in PROPS}
         for t in ts:
@@ -506,7 +507,9 @@ def _regions(
     # (int8 arithmetic on the boolean masks, cheaper than a chain of np.where)
     sup = np.int8(4) - np.int8(2) * (p <= PC - dp).view(np.int8)
     sup -= (p >= PC + dp).view(np.int8)
-    region = np.where(sub, liq.view(np.int8), sup)
+    region = liq.view(np.int8) - sup  # region = liq where sub, else sup
+    region *= sub.view(np.int8)
+    region += sup
     inbox = (T >= s["T_min"]) & (T <= s["T_max"]) & (p >= s["p_min"]) & (p <= s["p_max"])
     exact = ~inbox
     exact |= (region == 4) & (T < TC + dT)  # the critical band
@@ -548,7 +551,7 @@ def _locate(
     arg *= 1.0 / wz
     arg = np.where(region == 3, (p - PC) * (1.0 / s["wp"]), arg)
     y = np.arcsinh(arg)
-    lim = np.where(liq, np.log(s["p_max"]), np.log(s["p_min"]))
+    lim = np.take(pt.geometry["lnp_lim"], liq.view(np.int8))  # ln p_min or ln p_max
     lim -= lps
     lim *= 1.0 / wz
     y = np.where(sub, y / np.arcsinh(lim), y)
