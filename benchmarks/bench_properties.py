@@ -16,7 +16,10 @@ Prints, for pure CO2 and for one impure-CO2 composition:
 from __future__ import annotations
 
 import argparse
+import functools
 import time
+from collections.abc import Callable
+from typing import Any
 
 import CoolProp
 import CoolProp.CoolProp as CP
@@ -68,7 +71,7 @@ def hard_states(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.r_[p[out], ps], np.r_[T[out], Ts]
 
 
-def timed(f, *a, repeat: int = 3):  # type: ignore[no-untyped-def]
+def timed(f: Callable[..., Any], *a: Any, repeat: int = 3) -> tuple[Any, float]:
     best = np.inf
     out = None
     for _ in range(repeat):
@@ -78,7 +81,9 @@ def timed(f, *a, repeat: int = 3):  # type: ignore[no-untyped-def]
     return out, best
 
 
-def timed_pair(fast, exact, repeat: int):  # type: ignore[no-untyped-def]
+def timed_pair(
+    fast: Callable[[], Any], exact: Callable[[], Any], repeat: int
+) -> tuple[Any, float, Any, float]:
     """Best of ``repeat`` wall times of ``fast()`` and ``exact()``, run alternately so that
     a change of machine load affects both sides alike; returns (out_fast, t_fast,
     out_exact, t_exact)."""
@@ -116,8 +121,8 @@ def pure(n: int = 100_000, repeat: int = 3) -> None:
     for prop, key in KEYS.items():
         FUNCS[prop](p[:10], T[:10])  # first use of a property converts its table once
         fast, tf, exact, te = timed_pair(
-            lambda f=FUNCS[prop]: f(p, T),
-            lambda k=key: CP.PropsSI(k, "P", p, "T", T, FLUID),
+            functools.partial(FUNCS[prop], p, T),
+            functools.partial(CP.PropsSI, key, "P", p, "T", T, FLUID),
             repeat,
         )
         # HEOS's own PT flash fails (inf) at a few states within ~1e-6 of psat: not counted
@@ -147,8 +152,8 @@ def pure(n: int = 100_000, repeat: int = 3) -> None:
         ("enthalpy_ps", P.enthalpy_ps, "H", "S", s),
     ):
         v, tf, e, te = timed_pair(
-            lambda f=f, x=x: f(p[:20000], x),
-            lambda key=key, inp=inp, x=x: CP.PropsSI(key, "P", p[:20000], inp, x, FLUID),
+            functools.partial(f, p[:20000], x),
+            functools.partial(CP.PropsSI, key, "P", p[:20000], inp, x, FLUID),
             repeat,
         )
         print(
