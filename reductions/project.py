@@ -510,12 +510,10 @@ def _parameter_value(decl: Parameter, raw: Any, label: str) -> ParameterValue:
     given = float(value)
     if decl.unit and decl.unit not in ("1", "dimensionless"):
         if unit is None:
-            raise ParameterError(
-                f"no unit given (expected a unit like {decl.unit!r})",
-                file=label,
-                variable=var,
-                rule="a dimensional parameter is written {value=, unit=, source=}",
-            )
+            # ``symbol = value`` (DESIGN.md): the value is in the unit the methodology
+            # declares for the symbol (``reductions describe``); the report says so.
+            unit = decl.unit
+            source = f"{source} (no unit given: in the declared unit {decl.unit})"
         converted = given * conversion_factor(unit, decl.unit, variable=var, where=label)
     else:
         if unit is not None:

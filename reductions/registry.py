@@ -89,6 +89,15 @@ def installed() -> dict[tuple[str, str], type[Methodology]]:
     return discover()
 
 
+def _canonical_version(version: str) -> str:
+    """``"V01"``, ``"v1"``, ``"1.0"`` and ``"01"`` name the same version: ``"1"``."""
+    text = version.strip().lower().lstrip("v")
+    parts = [p.lstrip("0") or "0" for p in text.split(".")]
+    while len(parts) > 1 and parts[-1] == "0":
+        parts.pop()
+    return ".".join(parts)
+
+
 def get(
     methodology_id: str,
     version: str | None = None,
@@ -111,6 +120,10 @@ def get(
                 variable="project.methodology_version",
             )
         version = versions[0]
+    if (methodology_id, version) not in table:
+        same = [v for v in versions if _canonical_version(v) == _canonical_version(version)]
+        if len(same) == 1:
+            version = same[0]
     if (methodology_id, version) not in table:
         raise MethodologyNotFound(
             f"version {version!r} of {methodology_id} is not installed",
