@@ -194,11 +194,15 @@ def load_monitoring(
     kind = next(iter(spec.variables.values())).kind
     events: list[str] = []
     interval_note: list[str] = []
+    fixed_step: list[np.timedelta64] = []
     if kind == "register":
         units = {s: declared[s].unit for s in canonical}
         start, end, values, rows = _difference_registers(raw, canonical, spec, events, units)
     else:
         start, end, values, rows = _intervals(raw, canonical, spec, interval_note)
+        widths = np.unique(end - start)
+        if widths.size == 1:
+            fixed_step.append(widths[0])
 
     for symbol, arr in values.items():
         if declared[symbol].nonnegative:
@@ -218,7 +222,7 @@ def load_monitoring(
         quality.interval = f"{interval_note[0]}; timestamps label the {spec.label}{given}"
     if kind == "register":
         quality.gaps.extend(_register_gaps(start, end, spec))
-    start, end, values = _fill_gaps(start, end, values)
+    start, end, values = _fill_gaps(start, end, values, fixed_step[0] if fixed_step else None)
     _apply_missing_rules(start, end, values, declared, spec, quality)
     quality.intervals = int(start.size)
 
@@ -733,15 +737,41 @@ def _select_period(
     return start, end, values
 
 
-def _fill_gaps(start: np.ndarray, end: np.ndarray, values: dict[str, np.ndarray]):
-    """Insert an all-missing interval wherever the intervals do not touch."""
+def _fill_gaps(
+    start: np.ndarray,
+    end: np.ndarray,
+    values: dict[str, np.ndarray],
+    step: np.timedelta64 | None = None,
+):
+    """Insert all-missing intervals wherever the intervals do not touch.
+
+    With a fixed ``step`` a gap that is a whole number of steps becomes that many missing
+    intervals (so filled intervals are counted as the meter would have reported them);
+    otherwise it is one missing interval spanning the gap.
+    """
     gap = start[1:] > end[:-1]
     if not np.any(gap):
         return start, end, values
     k = np.flatnonzero(gap)
-    new_start = np.insert(start, k + 1, end[k])
-    new_end = np.insert(end, k + 1, start[k + 1])
-    new_values = {s: np.insert(v, k + 1, np.nan) for s, v in values.items()}
+    length = start[k + 1] - end[k]
+    if step is not None and step > np.timedelta64(0, "ns"):
+        whole = length % step == np.timedelta64(0, "ns")
+        pieces = np.where(whole, length // step, 1).astype(np.int64)
+    else:
+        whole = np.zeros(k.size, dtype=bool)
+        pieces = np.ones(k.size, dtype=np.int64)
+    first = np.repeat(np.cumsum(pieces) - pieces, pieces)
+    j = np.arange(int(pieces.sum())) - first  # index of each piece within its gap
+    gap_start = np.repeat(end[k], pieces)
+    piece_len = np.where(
+        np.repeat(whole, pieces), step if step is not None else 0, np.repeat(length, pieces)
+    )
+    ins_start = gap_start + j * piece_len
+    ins_end = ins_start + piece_len
+    where = np.repeat(k + 1, pieces)
+    new_start = np.insert(start, where, ins_start)
+    new_end = np.insert(end, where, ins_end)
+    new_values = {s: np.insert(v, where, np.nan) for s, v in values.items()}
     return new_start, new_end, new_values
 
 

@@ -435,9 +435,11 @@ def test_missing_rows_zero_rule(tmp_path: Path) -> None:
             2.0,
         )
     assert sorted(g["variable"] for g in dq["gaps"]) == ["E_check", "E_main"]
-    # A missing stretch between two rows becomes one interval of its own length.
-    assert dq["filled_intervals"] == {"E_check": 1, "E_main": 1}
-    assert dq["intervals"] == 23
+    # Hourly data: the 2-hour hole is two missing hourly intervals, counted as such
+    # (regression: it used to be one 2-hour interval, counted once).
+    assert dq["filled_intervals"] == {"E_check": 2, "E_main": 2}
+    assert all(g["intervals"] == 2 for g in dq["gaps"])
+    assert dq["intervals"] == 24
 
 
 def test_missing_rows_substitute_missing_too(tmp_path: Path) -> None:
