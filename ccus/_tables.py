@@ -970,6 +970,10 @@ def _eval_mixture_pT(
             ok &= ph2[ii, jj] == ph[:, 0]
     if prop == "phase":  # phase labels of mixtures come from the exact path
         return out, np.zeros(n, dtype=bool)
+    if not ok.any() or prop not in t.data:
+        # No usable cell (e.g. CoolProp traced no phase envelope, so no table was built):
+        # every state goes to the exact path.
+        return out, np.zeros(n, dtype=bool)
     w = t.weights(tx[ok], ty[ok])
     v = t.interp(prop, idx[ok], w)
     out[sel[ok]] = np.exp(v) if prop in LOG_PROPS else v

@@ -228,3 +228,16 @@ def test_mixture_fast_against_exact() -> None:
     # 1e-3: the mixture table is coarser (100 x 100 nodes); measured p90 ~2e-5, max away
     # from the envelope ~1e-4 (benchmarks/README.md)
     np.testing.assert_allclose(fast[ok], exact[ok], rtol=1e-3)
+
+
+def test_mixture_without_a_traced_envelope_goes_to_the_exact_path() -> None:
+    """Regression: with water in the stream CoolProp 8 traces no phase envelope, so no
+    mixture table is built; the fast path raised KeyError('density'). Now every state goes
+    to the exact path: the fast result equals the exact one, NaN pattern included."""
+    comp = {"CO2": 0.9990, "N2": 0.0005, "O2": 0.0001, "Ar": 0.0001, "H2O": 0.0003}
+    p = np.array([9e6, 15e6, 25e6])
+    T = np.array([300.0, 320.0, 350.0])
+    fast, ff = P.density(p, T, comp, method="fast", errors="nan", return_flags=True)
+    exact, fe = P.density(p, T, comp, method="exact", errors="nan", return_flags=True)
+    np.testing.assert_array_equal(fast, exact)
+    np.testing.assert_array_equal(ff, fe)
