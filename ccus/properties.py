@@ -39,6 +39,7 @@ import CoolProp
 import CoolProp.CoolProp as CP
 import numpy as np
 import xarray as xr
+from scipy.optimize import brentq
 
 from ccus.errors import CCUSInputError
 
@@ -456,15 +457,20 @@ def _agrees_with_side(st: Any, side: int) -> bool:
     with N2, O2, Ar); such a state is returned as NaN with NOT_CONVERGED, never as a number.
     """
     probe = _probe_state(tuple(st.fluid_names()), tuple(st.get_mole_fractions()))
-    try:
-        probe.specify_phase(CP.iphase_gas if side == 0 else CP.iphase_liquid)
-        probe.update(CP.PT_INPUTS, st.p(), st.T())
-        r = probe.rhomolar()
-    except ValueError:
-        return False
-    finally:
-        probe.unspecify_phase()
-    return bool(abs(st.rhomolar() / r - 1.0) <= 1e-6)
+    # Beyond the cricondentherm the envelope's "side" has no root of that kind (imposing
+    # liquid at 15 MPa, 400 K raises): then the supercritical root is the comparison, and
+    # if CoolProp has none either, the flash result stands on the Gibbs check alone.
+    for imposed in (CP.iphase_gas if side == 0 else CP.iphase_liquid, CP.iphase_supercritical):
+        try:
+            probe.specify_phase(imposed)
+            probe.update(CP.PT_INPUTS, st.p(), st.T())
+            r = probe.rhomolar()
+        except ValueError:
+            continue
+        finally:
+            probe.unspecify_phase()
+        return bool(abs(st.rhomolar() / r - 1.0) <= 1e-6)
+    return True
 
 
 @functools.lru_cache(maxsize=64)
@@ -499,7 +505,7 @@ def _exact_mixture(
             if pair == "PT":
                 st.update(code, float(a[i]), float(b[i]))
             else:
-                st.update(code, float(b[i]), float(a[i]))
+                _update_by_temperature(st, pair, float(a[i]), float(b[i]))
             ph = st.phase()
             if ph == CP.iphase_twophase and prop != "phase":
                 flags[i] = Flag.TWO_PHASE
@@ -523,6 +529,47 @@ def _exact_mixture(
         else:
             flags[i] = Flag.NOT_CONVERGED
     return out, flags
+
+
+#: Temperatures scanned to bracket the (p, h) and (p, s) solve for mixtures. [K]
+_MIX_T_SCAN = (216.6, 230.0, 250.0, 270.0, 290.0, 310.0, 340.0, 380.0, 450.0, 550.0, 700.0, 1000.0)
+
+
+def _update_by_temperature(st: Any, pair: str, p: float, target: float) -> None:
+    """Set a mixture state from (p, h) or (p, s) by solving for T on CoolProp's PT flash.
+
+    CoolProp 8's own HmassP / PSmass flashes do not converge for CO2-rich mixtures, even at
+    1 bar; h and s rise monotonically with T at constant p (two-phase included), so a
+    bracketed root (Brent) on the PT flash finds the state. Raises ValueError when the
+    target is outside the bracket or a PT flash fails, which the caller flags.
+    """
+    getter = st.hmass if pair == "PH" else st.smass
+
+    def residual(T: float) -> float:
+        st.update(CP.PT_INPUTS, p, T)
+        if st.phase() != CP.iphase_twophase and not _is_stable_root(st):
+            raise ValueError("the PT flash landed on an unstable or wrong root")
+        return float(getter()) - target
+
+    # Coarse scan downward from the hottest temperature for the first sign change among the
+    # temperatures where the PT flash succeeds (it can fail, or land on a spurious root, at
+    # low T and high p for mixtures), then Brent inside that bracket.
+    upper: tuple[float, float] | None = None
+    for T in reversed(_MIX_T_SCAN):
+        try:
+            f = residual(T)
+        except ValueError:
+            continue
+        if not np.isfinite(f):
+            continue
+        if upper is not None and f <= 0.0 < upper[1]:
+            lo, hi = T, upper[0]
+            break
+        upper = (T, f)
+    else:
+        raise ValueError("target outside the temperatures where the PT flash succeeds")
+    T = brentq(residual, lo, hi, xtol=1e-9, rtol=1e-13, maxiter=200)
+    st.update(CP.PT_INPUTS, p, float(T))
 
 
 # ------------------------------------------------------------------------------ core engine
