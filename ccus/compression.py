@@ -414,7 +414,15 @@ class CompressionResult:
     cooling_duty : numpy.ndarray
         Heat removed by intercoolers and the aftercooler. [J/kg]
     isothermal_work : numpy.ndarray
-        Reversible isothermal work from suction to delivery pressure at suction temperature. [J/kg]
+        Reversible isothermal work from suction to delivery pressure at suction temperature:
+        the classic lower bound when the coolers do not go below the suction temperature.
+        [J/kg]
+    minimum_work : numpy.ndarray
+        Reversible minimum work from the actual suction state to the actual delivered state,
+        with heat rejected at temperatures not below the coldest cooler outlet
+        :math:`T_0`: :math:`(h_{out} - h_{in}) - T_0 (s_{out} - s_{in})`. A lower bound in
+        every case; equal to ``isothermal_work`` when the stream leaves at the suction
+        temperature and no cooler goes below it. [J/kg]
     stage_pressure_ratio : numpy.ndarray
         Pressure ratio of each compressor stage. [Pa/Pa]
     stage_outlet_temperature : list of numpy.ndarray
@@ -436,6 +444,7 @@ class CompressionResult:
     pump_work: FloatArray
     cooling_duty: FloatArray
     isothermal_work: FloatArray
+    minimum_work: FloatArray
     stage_pressure_ratio: FloatArray
     stage_outlet_temperature: list[FloatArray] = field(default_factory=list)
     stage_work: list[FloatArray] = field(default_factory=list)
@@ -599,6 +608,17 @@ def multistage_compression(
             p_k, T_k, po, eta_pump, composition, method=method, integration=pump_integration
         )
     w_iso = isothermal_work(pi, po, Ti, composition, method=method)
+    # Second law with heat rejected by the stream at temperatures >= T0, the coldest
+    # cooler outlet (or the suction temperature): W >= (h_out - h_in) - T0 (s_out - s_in).
+    T0 = np.minimum(
+        np.minimum(np.broadcast_to(Ti, shape), np.broadcast_to(T_ic, shape)),
+        np.broadcast_to(T_ac, shape),
+    )
+    h_in = np.asarray(pr.enthalpy(pi, Ti, composition, method=method), dtype=float)
+    s_in = np.asarray(pr.entropy(pi, Ti, composition, method=method), dtype=float)
+    h_out = np.asarray(pr.enthalpy(po, T_final, composition, method=method), dtype=float)
+    s_out = np.asarray(pr.entropy(po, T_final, composition, method=method), dtype=float)
+    w_min = (h_out - h_in) - T0 * (s_out - s_in)
     total = (comp_work + w_pump) / eta_mechanical
     return CompressionResult(
         specific_work=np.asarray(total),
@@ -606,6 +626,7 @@ def multistage_compression(
         pump_work=np.asarray(w_pump),
         cooling_duty=np.asarray(duty),
         isothermal_work=np.asarray(np.broadcast_to(w_iso, shape)),
+        minimum_work=np.asarray(np.broadcast_to(w_min, shape)),
         stage_pressure_ratio=np.asarray(r),
         stage_outlet_temperature=stage_T,
         stage_work=stage_w,
