@@ -115,12 +115,23 @@ def co2_density_at_reference(
     return float(properties.density(p, T, composition, method="exact"))
 
 
-def _check_series(name: str, x: Any) -> None:
+def _check_series(name: str, x: Any, lo: float | None = None, hi: float | None = None) -> Any:
+    """``x`` as a float array (a DataArray stays one), checked finite and within [lo, hi]."""
+    if not isinstance(x, xr.DataArray):
+        x = np.asarray(x, dtype=float)
     arr = np.asarray(x.values if isinstance(x, xr.DataArray) else x, dtype=float)
     bad = ~np.isfinite(arr)
     if np.any(bad):
         i = np.unravel_index(int(np.flatnonzero(bad.ravel())[0]), arr.shape)
         raise CCUSInputError(f"{name} has {int(bad.sum())} NaN/inf value(s); first at {i}")
+    for limit, out in (
+        (lo, arr < (lo if lo is not None else 0.0)),
+        (hi, arr > (hi if hi is not None else 0.0)),
+    ):
+        if limit is not None and np.any(out):
+            i = np.unravel_index(int(np.flatnonzero(out.ravel())[0]), arr.shape)
+            raise CCUSInputError(f"{name} = {arr[i]!r} at {i} is outside [{lo}, {hi}]")
+    return x
 
 
 def co2_mass_from_volume(
@@ -174,12 +185,10 @@ def co2_mass_from_volume(
     ----------
     .. [1] 40 CFR Part 98, Subpart RR, 98.443, eq. RR-2; Subpart PP, 98.423, eq. PP-2.
     """
-    _check_series("volume", volume)
-    _check_series("co2_fraction", co2_fraction)
-    _check_series("water_fraction", water_fraction)
+    volume = _check_series("volume", volume, lo=0.0)
+    co2_fraction = _check_series("co2_fraction", co2_fraction, lo=0.0, hi=1.0)
+    water_fraction = _check_series("water_fraction", water_fraction, lo=0.0)
     c = co2_fraction
-    if np.any(np.asarray(c) < 0) or np.any(np.asarray(c) > 1):
-        raise CCUSInputError("co2_fraction must lie in [0, 1]")
     yw = np.asarray(water_fraction, dtype=float)
     if np.any(yw < 0) or np.any(yw >= 1):
         raise CCUSInputError("water_fraction must lie in [0, 1)")
@@ -225,8 +234,8 @@ def co2_mass_from_mass_flow(mass: ArrayLike, co2_mass_fraction: ArrayLike = 1.0)
     ----------
     .. [1] 40 CFR Part 98, Subpart RR, 98.443, eq. RR-1.
     """
-    _check_series("mass", mass)
-    _check_series("co2_mass_fraction", co2_mass_fraction)
+    mass = _check_series("mass", mass, lo=0.0)
+    co2_mass_fraction = _check_series("co2_mass_fraction", co2_mass_fraction, lo=0.0, hi=1.0)
     return mass * co2_mass_fraction
 
 

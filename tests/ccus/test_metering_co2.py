@@ -82,3 +82,22 @@ def test_mass_basis_uses_stream_density() -> None:
     m = M.co2_mass_from_volume(1000.0, w["CO2"], fraction_basis="mass", composition=comp)
     rho = M.co2_density_at_reference("us_standard", comp)
     assert m == pytest.approx(1000 * rho / 1000 * w["CO2"], rel=1e-12)
+
+
+def test_metering_checks_ranges_and_takes_lists() -> None:
+    """Regression: a CO2 fraction above one or a negative metered amount gave a number;
+    plain lists raised TypeError. RR-1 / RR-2 forms on lists equal the array results."""
+    from ccus import metering as m
+    from ccus.errors import CCUSInputError
+
+    with pytest.raises(CCUSInputError, match="co2_mass_fraction"):
+        m.co2_mass_from_mass_flow(1.0, 1.5)
+    with pytest.raises(CCUSInputError, match="mass"):
+        m.co2_mass_from_mass_flow(-1.0, 0.5)
+    with pytest.raises(CCUSInputError, match="volume"):
+        m.co2_mass_from_volume(-5.0, 0.9)
+    np.testing.assert_array_equal(m.co2_mass_from_mass_flow([1.0, 2.0], 0.9), [0.9, 1.8])
+    np.testing.assert_array_equal(
+        m.co2_mass_from_volume([1000.0, 2000.0], 0.99),
+        m.co2_mass_from_volume(np.array([1000.0, 2000.0]), 0.99),
+    )
