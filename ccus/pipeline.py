@@ -477,6 +477,18 @@ class Pipeline:
         for name in ("diameter", "U", "ground_temperature"):
             a = np.broadcast_to(np.asarray(getattr(self, name), dtype=float), (n,)).copy()
             object.__setattr__(self, name, a)
+        for name, arr in (
+            ("lengths", L),
+            ("elevations", z),
+            ("diameter", self.diameter),
+            ("U", self.U),
+            ("ground_temperature", self.ground_temperature),
+        ):
+            bad = ~np.isfinite(arr)
+            if np.any(bad):
+                raise CCUSInputError(
+                    f"{name} is not finite (NaN or inf) at index {_first_index(bad)}"
+                )
         if np.any(~(L > 0)):
             raise CCUSInputError(f"segment lengths must be > 0 m; segment {_first_index(~(L > 0))}")
         if np.any(~(self.diameter > 0)):
@@ -488,7 +500,7 @@ class Pipeline:
         ch = self.chainage
         for b in self.boosters:
             j = int(np.argmin(np.abs(ch - b.chainage)))
-            if abs(ch[j] - b.chainage) > 1e-6 * max(1.0, ch[-1]) or j == 0:
+            if abs(ch[j] - b.chainage) > 1e-6 * max(1.0, ch[-1]) or j == 0 or j == ch.size - 1:
                 raise CCUSInputError(
                     f"Booster chainage {b.chainage} m is not an interior segment boundary; "
                     f"nearest node is at {ch[j]} m"

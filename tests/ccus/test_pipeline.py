@@ -197,3 +197,17 @@ def test_bad_input():
         pl.Pipeline.uniform(10e3, 5, 0.3, boosters=[pl.Booster(3e3, outlet_pressure=1e7)])
     with pytest.raises(CCUSInputError, match="elevation"):
         pl.minimum_inner_diameter(10.0, 10e6, 9.9e6, 1e3, 290.0, elevation_change=100.0)
+
+
+def test_non_finite_geometry_and_outlet_booster_are_refused() -> None:
+    """Regression: U = NaN silently meant no heat exchange, and a booster at the outlet
+    (not an interior boundary, against the docstring) was accepted."""
+    import numpy as np
+
+    from ccus import pipeline as pl
+    from ccus.errors import CCUSInputError
+
+    with pytest.raises(CCUSInputError, match="U is not finite"):
+        pl.Pipeline.uniform(200e3, 100, 0.4, U=np.nan)
+    with pytest.raises(CCUSInputError, match="interior"):
+        pl.Pipeline.uniform(200e3, 100, 0.4, boosters=(pl.Booster(200e3, pressure_rise=2e6),))
