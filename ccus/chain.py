@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
@@ -458,6 +459,8 @@ class StorageSite:
 
 
 def _edges_seconds(time_edges: ArrayLike) -> tuple[NDArray[Any], FloatArray]:
+    if isinstance(time_edges, pd.DatetimeIndex) and time_edges.tz is not None:
+        time_edges = time_edges.tz_convert("UTC").tz_localize(None)  # instants, in UTC
     te = np.asarray(time_edges.values if isinstance(time_edges, xr.DataArray) else time_edges)
     if te.ndim != 1 or te.size < 2:
         raise CCUSInputError("time_edges must be 1-D with at least two values (one step)")

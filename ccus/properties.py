@@ -257,8 +257,8 @@ def normalize_composition(
     Raises
     ------
     CCUSInputError
-        Unknown species, a fraction outside [0, 1], or a sum that differs from one by more
-        than 1e-9 (the message gives the sum).
+        Unknown species, a fraction outside [0, 1], a sum that differs from one by more
+        than 1e-9 (the message gives the sum), or no CO2 at all.
     """
     if composition is None:
         return None
@@ -269,6 +269,10 @@ def normalize_composition(
     else:
         raise CCUSInputError(f"basis must be 'mole' or 'mass', got {basis!r}")
     x = {k: v for k, v in x.items() if v > 0.0}
+    if "CO2" not in x:
+        raise CCUSInputError(
+            "composition has no CO2: ccus models CO2 streams (CO2 with impurities)"
+        )
     if set(x) == {"CO2"}:
         return None
     keys = sorted(x, key=lambda k: (k != "CO2", k))

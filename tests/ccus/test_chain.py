@@ -187,3 +187,18 @@ def test_line_pack_error_when_quasi_steady_fails():
         ]
     )
     assert ch.check_balance(c2.run(np.arange(3) * 3600.0)) == 0.0
+
+
+def test_timezone_aware_time_edges() -> None:
+    """Regression: a time-zone-aware DatetimeIndex as time_edges raised TypeError; the same
+    instants aware or naive UTC give the same Dataset."""
+    import pandas as pd
+
+    from ccus import chain as ch
+
+    aware = pd.date_range("2025-01-01", periods=4, freq="h", tz="UTC+08:00")
+    naive = aware.tz_convert("UTC").tz_localize(None)
+    chain = ch.Chain([ch.Capture("cap", np.array([1.0, 2.0, 3.0])), ch.StorageSite("inj")])
+    a, b = chain.run(aware), chain.run(naive)
+    np.testing.assert_array_equal(a["in"].values, b["in"].values)
+    assert ch.check_balance(a) == 0.0

@@ -280,3 +280,9 @@ def test_mixture_isentrope_by_temperature_solve() -> None:
     # fast tables within 1e-4 of exact in density and 3e-5 in h, s: the work agrees to 1e-4
     assert float(fast.specific_work) == pytest.approx(float(exact.specific_work), rel=1e-4)
     assert float(exact.specific_work) > float(exact.isothermal_work)
+
+
+def test_composition_without_co2_is_refused() -> None:
+    """Regression: {"N2": 1} gave NaN with a flag; ccus models CO2 streams."""
+    with pytest.raises(CCUSInputError, match="no CO2"):
+        P.density(15e6, 300.0, {"N2": 1.0})
