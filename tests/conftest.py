@@ -13,16 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
-from strategies import ACM0002_BASE, write_project
 
 from reductions.run import Result, run_project
-
-#: Illustrative grid factors of the fixtures [t/MWh]: the Armenian standardized baseline
-#: ASB0038-2018 v01.0, Table 1 (OM 0.4620, BM 0.3456 tCO2/MWh), as transcribed in
-#: /work/notes/research-renewable.md, case V1.
-OM_ARMENIA, BM_ARMENIA = 0.4620, 0.3456
+from tests.strategies import ACM0002_BASE, BM_ARMENIA, OM_ARMENIA, hourly_frame, write_project
 
 
 @pytest.fixture(scope="session")
@@ -30,25 +24,6 @@ def new_dir(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
     """A fresh empty folder on every call (session-scoped, so hypothesis tests may use it)."""
     counter = itertools.count()
     return lambda: tmp_path_factory.mktemp(f"case{next(counter)}")
-
-
-def hourly_frame(
-    export: list[float] | np.ndarray,
-    imports: list[float] | np.ndarray | None = None,
-    start: dt.datetime = dt.datetime(2024, 1, 1),
-    label: str = "end",
-) -> pd.DataFrame:
-    """Hourly interval values [MWh] from ``start`` (local time), labelled by ``label``."""
-    n = len(export)
-    first = start + (dt.timedelta(hours=1) if label == "end" else dt.timedelta(0))
-    stamps = [(first + dt.timedelta(hours=i)).isoformat() for i in range(n)]
-    return pd.DataFrame(
-        {
-            "timestamp": stamps,
-            "export": np.asarray(export, float),
-            "import": np.zeros(n) if imports is None else np.asarray(imports, float),
-        }
-    )
 
 
 @pytest.fixture

@@ -492,3 +492,28 @@ def combined_margin_of(parameters: Mapping[str, Any], weights: Sequence[float]) 
     om = parameters["EF_grid_OM_y"]["value"]
     bm = parameters["EF_grid_BM_y"]["value"]
     return float(weights[0] * om + weights[1] * bm)
+
+
+#: Illustrative grid factors of the fixtures [t/MWh]: the Armenian standardized baseline
+#: ASB0038-2018 v01.0, Table 1 (OM 0.4620, BM 0.3456 tCO2/MWh), as transcribed in
+#: /work/notes/research-renewable.md, case V1.
+OM_ARMENIA, BM_ARMENIA = 0.4620, 0.3456
+
+
+def hourly_frame(
+    export: list[float] | np.ndarray,
+    imports: list[float] | np.ndarray | None = None,
+    start: dt.datetime = dt.datetime(2024, 1, 1),
+    label: str = "end",
+) -> pd.DataFrame:
+    """Hourly interval values [MWh] from ``start`` (local time), labelled by ``label``."""
+    n = len(export)
+    first = start + (dt.timedelta(hours=1) if label == "end" else dt.timedelta(0))
+    stamps = [(first + dt.timedelta(hours=i)).isoformat() for i in range(n)]
+    return pd.DataFrame(
+        {
+            "timestamp": stamps,
+            "export": np.asarray(export, float),
+            "import": np.zeros(n) if imports is None else np.asarray(imports, float),
+        }
+    )

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
-from _cli_project import cli_command, csv_rows, edit, make_project, write_rows
 
 from reductions.cli import main
+from tests._cli_project import cli_command, csv_rows, edit, make_project, write_rows
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from _cli_project import cli_command, edit, expected_er_acm0002, make_project
 
 from reductions import registry
 from reductions.cli import main
+from tests._cli_project import cli_command, edit, expected_er_acm0002, make_project
 
 REPO = Path(__file__).resolve().parent.parent
 #: Relative tolerance on the ER of the fixture: the engine sums 72 hourly values in a

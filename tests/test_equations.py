@@ -25,8 +25,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import BM_ARMENIA, OM_ARMENIA
-from strategies import ACM0002_BASE, CCER_BASE, write_project
 
 from methodologies.renewable.acm0002 import ACM0002
 from methodologies.renewable.ccer_01_002 import CCER01002
@@ -37,6 +35,7 @@ from methodologies.renewable.equations import (
 )
 from reductions.methodology import Finding, Methodology, Status
 from reductions.project import load_project, resolve_parameters
+from tests.strategies import ACM0002_BASE, BM_ARMENIA, CCER_BASE, OM_ARMENIA, write_project
 
 EXPORT, IMPORT = 48_804.720, 415.440  # DOE-determined, invoice basis [MWh]
 EXPORT_M, IMPORT_M = 48_797.160, 424.320  # metered [MWh]

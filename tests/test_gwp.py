@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-from strategies import write_project
 
 from reductions.errors import ParameterError
 from reductions.factors import GWP_SETS, cdm_gwp, gwp
@@ -36,6 +35,7 @@ from reductions.ledger import Ledger, start_ledger
 from reductions.methodology import Finding, Methodology, MonitoringVariable, Status
 from reductions.project import Project
 from reductions.run import run_project
+from tests.strategies import write_project
 
 TABLE = {
     ("CH4", "AR2"): 21.0,

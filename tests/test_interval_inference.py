@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _cli_project import csv_rows, edit, expected_er_acm0002, make_project, write_rows
 
 from reductions.errors import MonitoringDataError
 from reductions.run import run_project
+from tests._cli_project import csv_rows, edit, expected_er_acm0002, make_project, write_rows
 
 
 def test_uniform_spacing_gives_the_declared_result(tmp_path: Path) -> None:

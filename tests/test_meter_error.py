@@ -26,8 +26,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-from conftest import BM_ARMENIA, OM_ARMENIA
-from strategies import CCER_BASE, write_project
 
 from methodologies.renewable.meter_error import (
     applied_meter_error,
@@ -37,6 +35,7 @@ from methodologies.renewable.meter_error import (
 from reductions.errors import ParameterError
 from reductions.project import Calibration
 from reductions.run import run_project
+from tests.strategies import BM_ARMENIA, CCER_BASE, OM_ARMENIA, write_project
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 

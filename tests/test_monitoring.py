@@ -18,8 +18,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-from conftest import BM_ARMENIA, OM_ARMENIA, hourly_frame
-from strategies import ACM0002_BASE, write_project
 
 from reductions.errors import MonitoringDataError
 from reductions.ledger import Ledger, start_ledger
@@ -35,6 +33,7 @@ from reductions.monitoring import load_monitoring
 from reductions.project import Project, load_project, resolve_parameters
 from reductions.run import run_project
 from reductions.timeutil import interval_offset
+from tests.strategies import ACM0002_BASE, BM_ARMENIA, OM_ARMENIA, hourly_frame, write_project
 
 #: Combined margin for wind in the first crediting period from ASB0038-2018 [t/MWh].
 CM_WIND = 0.75 * OM_ARMENIA + 0.25 * BM_ARMENIA

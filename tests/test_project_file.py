@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _cli_project import edit, make_project
 
 from reductions.errors import MethodologyNotFound
 from reductions.run import run_project
+from tests._cli_project import edit, make_project
 
 
 def test_bare_value_is_in_the_declared_unit(tmp_path: Path) -> None:

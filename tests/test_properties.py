@@ -32,7 +32,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import (
+
+from reductions.ledger import TOTALS
+from reductions.run import Result, run_project
+from tests.strategies import (
     PER_MWH,
     Case,
     cases,
@@ -46,9 +49,6 @@ from strategies import (
     split_case,
     write_case,
 )
-
-from reductions.ledger import TOTALS
-from reductions.run import Result, run_project
 
 RTOL = 1e-9
 PROPS = settings(

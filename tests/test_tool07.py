@@ -30,12 +30,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import hourly_frame
-from strategies import ACM0002_BASE, write_project
 
 from reductions.errors import ParameterError
 from reductions.run import run_project
 from reductions.tools.grid_emission_factor import WIND_SOLAR, cm_weights, combined_margin
+from tests.strategies import ACM0002_BASE, hourly_frame, write_project
 
 ARMENIA = (0.4620, 0.3456)  # ASB0038-2018 v01.0 Table 1: OM, BM [t/MWh]
 MINDANAO = (0.7797, 0.8045)  # Philippines DOE NGEF 2015-2017 Table 2: OM, BM [t/MWh]

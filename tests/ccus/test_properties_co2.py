@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import CoolProp.CoolProp as CP
 import numpy as np
 import pytest
@@ -14,13 +11,7 @@ from hypothesis import given, settings
 from ccus import properties as P
 from ccus._tables import PC, SETTINGS, TC
 from ccus.errors import CCUSInputError
-
-_spec = importlib.util.spec_from_file_location(
-    "ccus_strategies", Path(__file__).with_name("strategies.py")
-)
-assert _spec and _spec.loader
-S = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(S)
+from tests.ccus import strategies as S
 
 PROPS = {
     "density": ("D", P.density),
