@@ -26,6 +26,7 @@ import numpy as np
 
 from .errors import InputError, ReductionsError
 from .ledger import TOTALS, Quantity, exact_sum, group_sums
+from .timeutil import to_local
 
 if TYPE_CHECKING:
     from .run import Result
@@ -109,8 +110,6 @@ def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
     order, codes, firsts, lasts = _group(labels)
     ds = result.monitoring
     start, end = ds["time"].values, ds["time_end"].values
-    from .timeutil import to_local
-
     intervals = []
     sums = {s: group_sums(ledger.series(s), codes, len(order)) for s in TOTALS}
     for k, lab in enumerate(order):

@@ -19,9 +19,7 @@ from . import registry
 from .errors import (
     ApplicabilityError,
     InputError,
-    MethodologyNotFound,
     ParameterError,
-    ProjectFileError,
 )
 from .factors import CDM_GWP_RULE, GWP, GWP_SETS, cdm_gwp, gwp
 from .ledger import TOTALS, Ledger
@@ -43,6 +41,7 @@ class Result:
     ledger: Ledger
     gwp: dict[str, GWP] = field(default_factory=dict)
     gwp_rule: str = ""
+    _labels: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def totals(self) -> dict[str, float]:
@@ -50,12 +49,15 @@ class Result:
         return self.ledger.totals()
 
     def interval_labels(self) -> np.ndarray:
-        return reporting_labels(
-            self.monitoring["time"].values,
-            self.monitoring["time_end"].values,
-            self.project.period.timezone,
-            self.project.period.reporting,
-        )
+        """Reporting-interval label of each monitoring interval (computed once)."""
+        if self._labels is None:
+            self._labels = reporting_labels(
+                self.monitoring["time"].values,
+                self.monitoring["time_end"].values,
+                self.project.period.timezone,
+                self.project.period.reporting,
+            )
+        return self._labels
 
     def report(self) -> dict:
         from .report import build_report
@@ -161,30 +163,30 @@ def _naming_project_file(exc: InputError, project: Project) -> InputError:
 def run_project(
     path: str | Path, available: dict[tuple[str, str], type[Methodology]] | None = None
 ) -> Result:
-    """Run the project file at ``path`` and return its :class:`Result`."""
+    """Run the project file at ``path`` and return its :class:`Result`.
+
+    An input error raised where the project file was not known (the registry, the
+    monitoring checks, a plugin) is raised again naming the project file.
+    """
     project = load_project(path)
     try:
-        methodology = registry.get(project.methodology, project.methodology_version, available)
-    except MethodologyNotFound as exc:
+        return _run(project, available)
+    except InputError as exc:
+        if exc.file is not None:
+            raise
         raise _naming_project_file(exc, project) from None
+
+
+def _run(project: Project, available: dict[tuple[str, str], type[Methodology]] | None) -> Result:
+    methodology = registry.get(project.methodology, project.methodology_version, available)
     resolve_parameters(project, methodology)
     gwp_values, gwp_rule = select_gwp(project, methodology)
     project.gwp_values = gwp_values
     instance = methodology()
     findings = list(instance.applicability(project))
     check_findings(project, findings)
-    try:
-        monitoring, quality = load_monitoring(project, methodology)
-    except ProjectFileError as exc:
-        if exc.file is not None:
-            raise
-        raise _naming_project_file(exc, project) from None
-    try:
-        ledger = instance.quantify(project, monitoring)
-    except InputError as exc:  # a plugin's input error is about a setting of the project
-        if exc.file is not None:
-            raise
-        raise _naming_project_file(exc, project) from None
+    monitoring, quality = load_monitoring(project, methodology)
+    ledger = instance.quantify(project, monitoring)
     ledger.check()
     for s in TOTALS:
         if ledger[s].unit not in ("t", "tCO2e"):
@@ -194,11 +196,5 @@ def run_project(
     result = Result(
         project, methodology, findings, monitoring, quality, ledger, gwp_values, gwp_rule
     )
-    try:
-        result.interval_labels()  # data coarser than the reporting interval: stop here
-    except ProjectFileError as exc:
-        if exc.file is None:
-            exc.file = project.file_label
-            exc.args = (exc.one_line(),)
-        raise
+    result.interval_labels()  # data coarser than the reporting interval: stop here
     return result

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .errors import InputError, ProjectFileError
 from .run import Result, run_project
 from .units import conversion_factor
@@ -44,8 +46,6 @@ class Row:
 def _value(result: Result, symbol: str) -> tuple[float, str]:
     q = result.ledger[symbol]
     if q.is_series and not q.extensive:
-        import numpy as np
-
         arr = np.asarray(q.value, dtype=float)
         if not np.all(arr == arr[0]):
             raise ProjectFileError(f"{symbol} varies over time; compare a total instead")

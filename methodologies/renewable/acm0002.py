@@ -182,33 +182,33 @@ class ACM0002(Methodology):
                 "supported by this plugin",
                 {"technology": tech},
             ),
-            Finding(
-                p + "fuel_switch",
-                "ACM0002 v22.0, applicability (no switch from fossil "
-                "fuels to renewables at the site)",
-                Status.FAIL if project.value("fuel_switch_on_site") else Status.PASS,
-                "the methodology does not apply to a fuel switch at the site"
-                if project.value("fuel_switch_on_site")
-                else "no fuel switch at the site",
-                {"fuel_switch_on_site": project.value("fuel_switch_on_site")},
+            _declared(
+                project,
+                p,
+                "fuel_switch_on_site",
+                Status.FAIL,
+                "ACM0002 v22.0, applicability (no switch from fossil fuels to "
+                "renewables at the site)",
+                "the methodology does not apply to a fuel switch at the site",
+                "no fuel switch at the site",
             ),
-            Finding(
-                p + "fossil_fuel",
+            _declared(
+                project,
+                p,
+                "fossil_fuel_on_site",
+                Status.NOT_SUPPORTED,
                 "ACM0002 v22.0 eq. (1), PE_FF,y (TOOL03)",
-                Status.NOT_SUPPORTED if project.value("fossil_fuel_on_site") else Status.PASS,
-                "on-site fossil fuel (PE_FF,y through TOOL03) is not yet supported"
-                if project.value("fossil_fuel_on_site")
-                else "no fossil fuel at the plant: PE_FF,y = 0",
-                {"fossil_fuel_on_site": project.value("fossil_fuel_on_site")},
+                "on-site fossil fuel (PE_FF,y through TOOL03) is not yet supported",
+                "no fossil fuel at the plant: PE_FF,y = 0",
             ),
-            Finding(
-                p + "storage",
+            _declared(
+                project,
+                p,
+                "storage",
+                Status.NOT_SUPPORTED,
                 "ACM0002 v22.0 scope (BESS, pumped storage)",
-                Status.NOT_SUPPORTED if project.value("storage") else Status.PASS,
-                "battery or pumped storage (PE_BESS, PE_PSP) is not yet supported"
-                if project.value("storage")
-                else "no storage",
-                {"storage": project.value("storage")},
+                "battery or pumped storage (PE_BESS, PE_PSP) is not yet supported",
+                "no storage",
             ),
         ]
         if "EG_import" not in project.monitoring.variables:
@@ -311,3 +311,31 @@ class ACM0002(Methodology):
             "Emission reductions",
         )
         return ledger
+
+
+def _declared(
+    project: Project,
+    prefix: str,
+    flag: str,
+    status_if_true: Status,
+    clause: str,
+    if_true: str,
+    if_false: str,
+) -> Finding:
+    """Finding on a yes/no declaration of the project: ``status_if_true`` when declared."""
+    value = project.value(flag)
+    return Finding(
+        prefix + _FINDING_NAMES[flag],
+        clause,
+        status_if_true if value else Status.PASS,
+        if_true if value else if_false,
+        {flag: value},
+    )
+
+
+#: Names of the findings on each declaration (kept as released: overrides refer to them).
+_FINDING_NAMES = {
+    "fuel_switch_on_site": "fuel_switch",
+    "fossil_fuel_on_site": "fossil_fuel",
+    "storage": "storage",
+}
