@@ -13,10 +13,14 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, registry
 from .errors import InputError
-from .methodology import Methodology, version_label
+from .methodology import Methodology, Status, version_label
+
+if TYPE_CHECKING:
+    from .run import Result
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
 
@@ -61,19 +65,55 @@ def describe_text(cls: type[Methodology]) -> str:
     lines += ["", "Monitoring variables:"]
     for v in cls.monitoring:
         req = "required" if v.required else "optional"
+        more = "".join(
+            [
+                f", over {', '.join(v.dims)}" if v.dims else "",
+                f", at {v.resolution}" if v.resolution else "",
+                f", {v.period} period" if v.period != "reporting" else "",
+            ]
+        )
         lines.append(
-            f"  {v.symbol} [{v.unit}] ({req}, {v.aggregate}): {v.description}; "
-            f"missing data: {v.missing.fill} ({v.missing.clause})"
+            f"  {v.symbol} [{v.unit}] ({req}, {v.aggregate}{more}): {v.description}; "
+            f"missing data: {v.missing.describe()}"
         )
     lines += ["", "Equations:"]
-    lines += [f"  {e.reference}: {e.text}" for e in cls.equations]
+    lines += [f"  {e.reference}: {e.text}" for e in cls.equation_list()]
     return "\n".join(lines)
 
 
 def cmd_describe(args: argparse.Namespace) -> int:
-    cls = registry.get(args.id.lower(), args.version)
+    cls = registry.get(args.id, args.version)
     print(describe_text(cls))
     return EXIT_OK
+
+
+def summary_lines(result: Result) -> list[str]:
+    """The short block after the totals: what did not pass, what was inferred, rows
+    outside the period, filled gaps, resampling, overrides."""
+    lines = []
+    for f in result.findings:
+        if f.status != Status.PASS:
+            lines.append(f"  {f.status}: {f.name} ({f.clause}): {f.message}")
+    if not result.compliant:
+        names = [f.name for f in result.findings if f.status == Status.OVERRIDDEN]
+        lines.append("  NOT COMPLIANT: overridden " + ", ".join(names))
+    for name, t in result.quality.tables.items():
+        lines.append(f"  table {name}: {t.rows} rows; {t.interval}")
+        if t.rows_before or t.rows_after:
+            lines.append(
+                f"    rows outside the {t.period} period: {t.rows_before} before, "
+                f"{t.rows_after} after (not used)"
+            )
+        for key, value in t.detected.items():
+            lines.append(f"    detected {key} = {value!r}")
+        for k, n in t.filled_intervals.items():
+            rules = sorted({g.filled_by for g in t.gaps if g.variable == k})
+            lines.append(f"    filled {n} interval(s) of {k} with {', '.join(rules)}")
+        for note in t.resampled:
+            lines.append(f"    resampled {note}")
+        if t.events:
+            lines.append(f"    {len(t.events)} declared register event(s) applied")
+    return lines
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -81,7 +121,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     result = run_project(args.project)
     outdir = Path(args.output) if args.output else Path(args.project).parent / "out"
-    paths = result.write(outdir)
+    paths = result.write(outdir, series=args.series)
     t = result.totals
     print(
         f"{result.project.name}: {result.methodology.label()}, "
@@ -89,13 +129,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     for s in ("BE", "PE", "LE", "ER"):
         print(f"  {s} = {t[s]:,.3f} t CO2e")
-    if result.project.noncompliance:
-        print("  NOT COMPLIANT: " + "; ".join(result.project.noncompliance))
-    filled = result.quality.filled_intervals
-    if filled:
-        print("  filled intervals: " + ", ".join(f"{k}: {v}" for k, v in filled.items()))
-    if result.quality.gaps:
-        print(f"  gaps: {len(result.quality.gaps)}, listed in the report's data_quality")
+    for line in summary_lines(result):
+        print(line)
     print(f"  report: {paths['report']}")
     print(f"  results: {paths['results']}")
     print(f"  html: {paths['html']}")
@@ -103,13 +138,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .report import verify
+    from .verify import verify
 
     v = verify(args.report, args.project)
     for note in v.notes:
         print(f"note: {note}")
     if v.ok:
-        print(f"{args.report}: verified (every input hash and every quantity agree)")
+        print(f"{args.report}: verified (digest, every input hash and every quantity agree)")
         return EXIT_OK
     print(f"{args.report}: DIFFERS")
     for d in v.differences:
@@ -120,7 +155,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validation import run_cases
 
-    rows, ok = run_cases(Path(args.cases_dir), args.case or None)
+    rows, ok = run_cases(Path(args.cases_dir) if args.cases_dir else None, args.case or None)
     print(rows)
     return EXIT_OK if ok else EXIT_MISMATCH
 
@@ -146,6 +181,11 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="output folder (default: ./out beside the project file)",
     )
+    r.add_argument(
+        "--series",
+        action="store_true",
+        help="also write every series at its own resolution into results.nc (compressed)",
+    )
     r.set_defaults(func=cmd_run)
     v = sub.add_parser("verify", help="recompute a report from the files named in it")
     v.add_argument("report")
@@ -153,7 +193,9 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_verify)
     val = sub.add_parser("validate", help="run the validation cases and print a table")
     val.add_argument("case", nargs="*")
-    val.add_argument("--cases-dir", default="validation/cases")
+    val.add_argument(
+        "--cases-dir", default=None, help="a folder of cases (default: the packaged cases)"
+    )
     val.set_defaults(func=cmd_validate)
     return p
 

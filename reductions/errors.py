@@ -86,3 +86,22 @@ class ApplicabilityError(InputError):
 
 class PluginError(ReductionsError):
     """A methodology plugin does not satisfy the protocol."""
+
+
+def did_you_mean(word: str, choices: object) -> str:
+    """``" (did you mean 'cdm.acm0002'?)"`` for a near miss among ``choices``, else ``""``.
+
+    A case-insensitive match, or one choice ending in ``.word`` (``ACM0002`` ->
+    ``cdm.acm0002``), wins over spelling similarity.
+    """
+    import difflib
+
+    options = [str(c) for c in choices]  # type: ignore[attr-defined]
+    low = word.strip().lower()
+    exact = [c for c in options if c.lower() == low]
+    tail = [c for c in options if c.lower().rsplit(".", 1)[-1] == low]
+    close = exact or tail or difflib.get_close_matches(word, options, n=1, cutoff=0.75)
+    if not close:
+        close = difflib.get_close_matches(low, [c.lower() for c in options], n=1, cutoff=0.75)
+        close = [c for c in options if c.lower() in close]
+    return f" (did you mean {close[0]!r}?)" if close else ""

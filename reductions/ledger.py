@@ -1,54 +1,132 @@
 """The ledger: every number behind ER, with its unit, equation and inputs.
 
 Every quantity that contributes to ER is recorded here: symbol, value (a scalar or an
-``xarray.DataArray`` over ``time``), unit, the equation that produced it and the symbols
-it was computed from (DESIGN.md, "The ledger"). The totals BE, PE, LE and ER are
-quantities like any other. The report prints the ledger, ``verify`` recomputes it, and
-the identity ER = BE - PE - LE is checked at every time step.
+``xarray.DataArray`` over time and any other dimension: ``meter``, ``node``,
+``waste_type``), unit, the equation that produced it and the symbols it was computed from
+(DESIGN.md, "The ledger"). The totals BE, PE, LE and ER are quantities like any other:
+a total reduces over every dimension; reporting intervals group over time. The report
+prints the ledger, ``verify`` recomputes it, the identity ER = BE - PE - LE is checked at
+every time step, and chains that move mass call :meth:`Ledger.balance`.
+
+Series over time carry two coordinates on ``time``: the start of each interval (the
+index, UTC) and ``time_end``. Arithmetic between series on different time axes is an
+error (``arithmetic_join="exact"`` while a methodology quantifies), never a silent inner
+join.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cached_property, lru_cache
+from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
+from .equation import EquationTag, arguments, tags_of
 from .errors import ReductionsError
+from .methodology import Finding, Status
 
 Role = Literal["parameter", "monitored", "calculated", "total"]
 Value = float | xr.DataArray
 
 TOTALS = ("BE", "PE", "LE", "ER")
+#: Relative tolerance of the ledger's identities and balances (rounding only).
+BALANCE_RTOL = 1e-9
 
 
-def exact_sum(values: np.ndarray) -> float:
-    """Correctly rounded sum (``math.fsum``): independent of the order of the values, so a
-    total does not change when the same data come in another order or split otherwise."""
-    return math.fsum(np.asarray(values, dtype=float).ravel().tolist())
+#: Values summed pairwise (by numpy) before the block sums are added exactly.
+_BLOCK = 4096
 
 
-def group_sums(values: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
-    """Correctly rounded sum of ``values`` per group code (0 .. groups - 1)."""
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(1, groups))
-    parts = np.split(np.asarray(values, dtype=float)[order], bounds)
-    return np.asarray([exact_sum(part) for part in parts])
+def exact_sum(values: Any) -> float:
+    """An accurate, deterministic sum.
+
+    Up to 4,096 values: correctly rounded (``math.fsum``). Beyond, blocks of 4,096 values
+    are summed pairwise (relative error of order 1e-15 per block) and the block sums are
+    added exactly, so long series cost one vectorised pass. Data are always in time order,
+    so the result does not depend on the order the rows came in.
+    """
+    arr = np.asarray(values, dtype=float).ravel()
+    if arr.size <= _BLOCK:
+        return math.fsum(arr.tolist())
+    n = arr.size // _BLOCK * _BLOCK
+    blocks = arr[:n].reshape(-1, _BLOCK).sum(axis=1)
+    return math.fsum([*blocks.tolist(), *arr[n:].tolist()])
 
 
 class LedgerError(ReductionsError):
     """A methodology broke the ledger's rules (unknown input, duplicate symbol, imbalance)."""
 
 
+#: One unit of each kind of amount: mass, energy, volume and gas volumes at reference
+#: conditions.
+_AMOUNT_UNITS = ("t", "GJ", "m**3", "Nm3", "sm3", "scf")
+
+
+@lru_cache(maxsize=256)
+def is_amount(unit: str) -> bool:
+    """Whether a quantity in ``unit`` adds up over time (mass, energy, volume)."""
+    from .units import parse_unit
+
+    def dims(u: str) -> object:
+        try:
+            return parse_unit(u, variable="unit").dimensionality
+        except ReductionsError:
+            return None
+
+    return dims(unit) in {dims(u) for u in _AMOUNT_UNITS} - {None}
+
+
+@dataclass(frozen=True, eq=False)
+class TimeAxis:
+    """Monitoring intervals: UTC start and end of each (``datetime64[ns]``).
+
+    ``index`` is built once: series that share it combine without xarray comparing
+    their time coordinates again.
+    """
+
+    start: np.ndarray
+    end: np.ndarray
+
+    @cached_property
+    def index(self) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(self.start, name="time")
+
+    def coords(self) -> dict[str, Any]:
+        return {"time": self.index, "time_end": ("time", self.end)}
+
+    @cached_property
+    def template(self) -> xr.DataArray:
+        """An empty series on this axis, whose coordinates new series share (xarray
+        builds and copies the index once, not for every series)."""
+        return xr.DataArray(
+            np.broadcast_to(np.float64(0.0), self.start.shape), dims=("time",), coords=self.coords()
+        )
+
+    def series(self, values: np.ndarray, dims: tuple[str, ...] = (), **labels: Any) -> xr.DataArray:
+        """``values`` (time first) as a DataArray on this axis, with labelled extra dims."""
+        if not dims:
+            return self.template.copy(deep=False, data=values)
+        da = xr.DataArray(values, dims=("time", *dims), coords=labels)
+        return da.assign_coords(self.template.coords)
+
+    def matches(self, time: Any) -> bool:
+        if isinstance(time, pd.Index) and time is self.index:
+            return True
+        time = np.asarray(time)
+        return time.shape == self.start.shape and bool(np.array_equal(time, self.start))
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A named quantity: value with unit, and where it came from.
 
-    ``extensive`` quantities (energy, mass, emissions per interval) add up over time;
-    intensive ones (emission factors, fractions) do not.
+    ``extensive`` quantities (energy, mass, emissions per interval) add up over time and
+    every other dimension; intensive ones (emission factors, fractions) do not.
     """
 
     symbol: str
@@ -62,24 +140,48 @@ class Quantity:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
+    def is_array(self) -> bool:
+        return isinstance(self.value, xr.DataArray)
+
+    @property
     def is_series(self) -> bool:
         return isinstance(self.value, xr.DataArray) and "time" in self.value.dims
 
+    @property
+    def dims(self) -> tuple[str, ...]:
+        return (
+            tuple(str(d) for d in self.value.dims) if isinstance(self.value, xr.DataArray) else ()
+        )
+
+    @cached_property
+    def _total(self) -> float:
+        return exact_sum(self.value.values) if isinstance(self.value, xr.DataArray) else 0.0
+
     def total(self) -> float:
-        """Sum over time of an extensive quantity; the value of a scalar."""
-        if self.is_series:
+        """Sum over every dimension of an extensive quantity; the value of a scalar."""
+        if isinstance(self.value, xr.DataArray):
             if not self.extensive:
-                raise LedgerError(f"{self.symbol} is intensive: it has no total over time")
-            return exact_sum(np.asarray(self.value, dtype=float))
-        return float(np.asarray(self.value, dtype=float))
+                if self.value.size == 1:
+                    return float(self.value.values.ravel()[0])
+                raise LedgerError(f"{self.symbol} is intensive: it has no total")
+            return self._total
+        return float(self.value)
 
 
 class Ledger:
-    """An ordered collection of :class:`Quantity`, keyed by symbol."""
+    """An ordered collection of :class:`Quantity`, keyed by symbol, with findings."""
 
-    def __init__(self, methodology: str, time: xr.DataArray | None = None) -> None:
+    def __init__(
+        self,
+        methodology: str = "",
+        *,
+        sources: Sequence[str] = (),
+        axes: Sequence[TimeAxis] = (),
+    ) -> None:
         self.methodology = methodology
-        self.time = time
+        self.sources = tuple(sources)
+        self.axes = list(axes)
+        self.findings: list[Finding] = []
         self._quantities: dict[str, Quantity] = {}
 
     # --- recording -------------------------------------------------------------------
@@ -87,39 +189,28 @@ class Ledger:
     def add(
         self,
         symbol: str,
-        value: Value | np.ndarray,
+        value: Value | np.ndarray | float,
         unit: str,
         equation: str,
         inputs: Sequence[str] = (),
         description: str = "",
         *,
         role: Role = "calculated",
-        extensive: bool = True,
+        extensive: bool | None = None,
         notes: Sequence[str] = (),
+        like: xr.DataArray | None = None,
     ) -> Value:
-        """Record a quantity and return its value (for the next equation to use)."""
+        """Record a quantity and return its value (for the next equation to use).
+
+        A plain array is given the coordinates of ``like`` (same shape); ``extensive``
+        is inferred from the unit when not given.
+        """
         if symbol in self._quantities:
             raise LedgerError(f"{symbol} is already in the ledger")
         missing = [s for s in inputs if s not in self._quantities]
         if missing:
             raise LedgerError(f"{symbol}: inputs {missing} are not in the ledger")
-        stored: Value
-        if isinstance(value, xr.DataArray):
-            stored = value.copy()
-            stored.attrs = {"units": unit}
-            stored.name = symbol
-        elif isinstance(value, np.ndarray) and value.ndim > 0:
-            if self.time is None:
-                raise LedgerError(f"{symbol}: an array value needs the ledger's time axis")
-            stored = xr.DataArray(
-                value.astype(float),
-                coords={"time": self.time},
-                dims=("time",),
-                name=symbol,
-                attrs={"units": unit},
-            )
-        else:
-            stored = float(np.asarray(value, dtype=float))
+        stored = self._store(symbol, value, unit, like)
         q = Quantity(
             symbol,
             stored,
@@ -128,11 +219,120 @@ class Ledger:
             tuple(inputs),
             description,
             role,
-            extensive,
+            is_amount(unit) if extensive is None else extensive,
             tuple(notes),
         )
         self._quantities[symbol] = q
         return stored
+
+    def _store(self, symbol: str, value: Any, unit: str, like: xr.DataArray | None) -> Value:
+        if isinstance(value, xr.DataArray):
+            # A shallow copy: the ledger's own name and attributes, the same data (the
+            # engine never writes into a recorded array).
+            stored = value if value.dtype == float else value.astype(float)
+            stored = stored.copy(deep=False)
+        elif isinstance(value, np.ndarray) and value.ndim > 0:
+            if like is None or like.shape != value.shape:
+                raise LedgerError(
+                    f"{symbol}: a plain array needs the coordinates of an input of its shape"
+                )
+            stored = like.copy(data=np.asarray(value, dtype=float))
+        else:
+            arr = np.asarray(value, dtype=float)
+            if arr.ndim > 0:
+                raise LedgerError(f"{symbol}: a sequence needs coordinates (give a DataArray)")
+            return float(arr)
+        if stored.ndim == 0:
+            return float(stored.values)
+        stored.name = symbol
+        stored.attrs = {"units": unit}
+        if "time" in stored.dims and "time_end" not in stored.coords:
+            axis = self.axis_of(stored)
+            if axis is None:
+                raise LedgerError(f"{symbol}: its time axis is not one of the monitored axes")
+            stored = stored.assign_coords(axis.coords())
+        return stored
+
+    def apply(
+        self,
+        fn: Callable[..., Any],
+        *,
+        returns: str | None = None,
+        source: str | None = None,
+        description: str | None = None,
+        notes: Sequence[str] = (),
+        **symbols: str,
+    ) -> Value:
+        """Apply a tagged equation function and record its result.
+
+        The function's arguments are looked up in the ledger by name, or by the symbol
+        given for them (``ledger.apply(net, EG_export="EG_export_y")``). The tag gives
+        the reference, the symbol returned (``returns`` renames it) and the unit. A
+        function tagged for several documents uses the tag of ``source`` or of the
+        methodology's sources.
+        """
+        tag = self._tag(fn, source)
+        names = arguments(fn)
+        unknown = sorted(set(symbols) - set(names))
+        if unknown:
+            raise LedgerError(f"{fn.__name__} has no argument(s) {unknown}")
+        used = [symbols.get(n, n) for n in names]
+        missing = [s for s in used if s not in self._quantities]
+        if missing:
+            raise LedgerError(
+                f"{tag.reference} ({fn.__name__}): inputs {missing} are not in the ledger"
+            )
+        values = [self._quantities[s].value for s in used]
+        result = fn(*values)
+        like = None
+        if isinstance(result, np.ndarray) and result.ndim > 0:
+            arrays = [v for v in values if isinstance(v, xr.DataArray)]
+            if arrays:
+                like = xr.broadcast(*arrays)[0] if len(arrays) > 1 else arrays[0]
+        return self.add(
+            returns or tag.symbol,
+            result,
+            tag.unit,
+            tag.reference,
+            tuple(dict.fromkeys(used)),
+            description if description is not None else tag.description,
+            extensive=tag.extensive,
+            notes=notes,
+            like=like,
+        )
+
+    def _tag(self, fn: Callable[..., Any], source: str | None) -> EquationTag:
+        tags = tags_of(fn)
+        if not tags:
+            raise LedgerError(
+                f"{getattr(fn, '__name__', fn)!r} is not a tagged equation "
+                "(decorate it with reductions.plugin.equation)"
+            )
+        if source is not None:
+            chosen = [t for t in tags if t.document == source]
+        elif len(tags) == 1:
+            return tags[0]
+        else:
+            chosen = [t for t in tags if t.document in self.sources][:1]
+        if len(chosen) != 1:
+            docs = [t.document for t in tags]
+            raise LedgerError(
+                f"{fn.__name__} is tagged for {docs}; name one with source= "
+                f"(methodology sources: {list(self.sources)})"
+            )
+        return chosen[0]
+
+    def parameter(
+        self, symbol: str, value: float, unit: str, source: str, description: str = ""
+    ) -> Value:
+        """Record a fixed value (a table default, a declared zero) with its source."""
+        return self.add(
+            symbol, value, unit, source, (), description, role="parameter", extensive=False
+        )
+
+    def finding(self, finding: Finding) -> None:
+        """Record a finding made while quantifying (a failed sufficiency check, an override)."""
+        self.findings.append(finding)
 
     # --- access ----------------------------------------------------------------------
 
@@ -154,67 +354,144 @@ class Ledger:
     def value(self, symbol: str) -> Value:
         return self._quantities[symbol].value
 
+    def series(self, symbol: str) -> np.ndarray:
+        """A quantity over time as a plain array (other dimensions kept after time); an
+        intensive scalar is broadcast over the first time axis."""
+        q = self._quantities[symbol]
+        if isinstance(q.value, xr.DataArray) and "time" in q.value.dims:
+            return np.asarray(q.value.transpose("time", ...).values, dtype=float)
+        if q.extensive and q.total() != 0.0:
+            raise LedgerError(f"{symbol} is an extensive scalar; it cannot be spread over time")
+        n = self.axes[0].start.size if self.axes else 1
+        return np.full(n, q.total())
+
     def totals(self) -> dict[str, float]:
         """BE, PE, LE and ER over the whole period [t CO2e]."""
         return {s: self._quantities[s].total() for s in TOTALS}
 
-    def series(self, symbol: str) -> np.ndarray:
-        """The quantity as an array over the ledger's time axis (scalars broadcast)."""
-        q = self._quantities[symbol]
-        if q.is_series:
-            return np.asarray(q.value, dtype=float)
-        if self.time is None:
-            return np.asarray([q.total()])
-        n = self.time.size
-        if q.extensive and q.total() != 0.0:
-            raise LedgerError(f"{symbol} is an extensive scalar; it cannot be spread over time")
-        return np.full(n, q.total())
+    def axis_of(self, value: xr.DataArray) -> TimeAxis | None:
+        if "time" not in value.dims:
+            return None
+        time = value.indexes["time"] if "time" in value.indexes else value["time"].values
+        for axis in self.axes:
+            if axis.matches(time):
+                return axis
+        return None
 
     # --- checks ----------------------------------------------------------------------
 
     def check(self, rtol: float = 1e-12) -> None:
-        """Check that BE, PE, LE, ER exist and ER = BE - PE - LE at every time step."""
+        """BE, PE, LE, ER exist, in t, and ER = BE - PE - LE at every step and in total."""
         missing = [s for s in TOTALS if s not in self._quantities]
         if missing:
             raise LedgerError(f"{self.methodology}: the ledger lacks {missing}")
-        be, pe, le, er = (self.series(s) for s in TOTALS)
-        residual = er - (be - pe - le)
-        scale = np.maximum.reduce([np.abs(be), np.abs(pe), np.abs(le), np.ones_like(be)])
-        bad = np.abs(residual) > rtol * scale
-        if np.any(bad):
-            i = int(np.argmax(bad))
+        be, pe, le, er = (self._quantities[s].value for s in TOTALS)
+        residual: Any
+        # Rounding is judged against the largest magnitude of BE, PE and LE.
+        scale = sum(float(np.max(np.abs(np.asarray(v)))) for v in (be, pe, le)) + 1.0
+        try:
+            with xr.set_options(arithmetic_join="exact"):
+                residual = er - (be - pe - le)
+        except ValueError:
+            residual = None  # on different time axes: the totals are checked below
+        if isinstance(residual, xr.DataArray):
+            bad = abs(residual) > rtol * scale
+            if bool(bad.any()):
+                flat = int(np.argmax(bad.values.ravel()))
+                where = np.unravel_index(flat, bad.shape)
+                at = ", ".join(
+                    f"{d} {i}" if d != "time" else f"step {i}"
+                    for d, i in zip(bad.dims, where, strict=True)
+                )
+                raise LedgerError(
+                    f"{self.methodology}: ER != BE - PE - LE at {at} "
+                    f"(residual {float(residual.values.ravel()[flat])!r})"
+                )
+        elif residual is not None and abs(residual) > rtol * scale:
+            raise LedgerError(f"{self.methodology}: ER != BE - PE - LE (residual {residual!r})")
+        t = self.totals()
+        if abs(t["ER"] - (t["BE"] - t["PE"] - t["LE"])) > rtol * (
+            abs(t["BE"]) + abs(t["PE"]) + abs(t["LE"]) + 1.0
+        ):
+            raise LedgerError(f"{self.methodology}: total ER != BE - PE - LE")
+
+    def balance(
+        self,
+        name: str,
+        *,
+        inflow: Sequence[str],
+        outflow: Sequence[str],
+        emitted: Sequence[str] = (),
+        inventory_change: Sequence[str] = (),
+        clause: str,
+        rtol: float = BALANCE_RTOL,
+    ) -> Finding:
+        """Check a mass balance at every node and step: in = out + emitted + change.
+
+        Each argument lists ledger symbols (summed); they broadcast over their shared
+        dimensions (``time``, ``node``...). A residual beyond rounding raises a
+        :class:`LedgerError` naming the node and step; a closed balance is recorded as a
+        passing finding with the largest residual.
+        """
+        groups = {
+            "inflow": inflow,
+            "outflow": outflow,
+            "emitted": emitted,
+            "inventory_change": inventory_change,
+        }
+        for symbols in groups.values():
+            for s in symbols:
+                if s not in self._quantities:
+                    raise LedgerError(f"balance {name}: {s} is not in the ledger")
+
+        def total(symbols: Sequence[str]) -> Any:
+            out: Any = 0.0
+            for s in symbols:
+                out = out + self._quantities[s].value
+            return out
+
+        with xr.set_options(arithmetic_join="exact"):
+            i, o, e, c = (total(groups[k]) for k in groups)
+            residual = i - o - e - c
+            scale = abs(i) + abs(o) + abs(e) + abs(c) + 1e-300
+        rel = abs(residual) / scale
+        worst = float(np.max(np.asarray(rel)))
+        values: dict[str, object] = {
+            "max_relative_residual": worst,
+            **{k: list(v) for k, v in groups.items()},
+        }
+        if worst > rtol:
+            at = ""
+            if isinstance(rel, xr.DataArray):
+                flat = int(np.argmax(rel.values.ravel()))
+                idx = np.unravel_index(flat, rel.shape)
+                at = " at " + ", ".join(
+                    f"{d} {rel[d].values[k]}" for d, k in zip(rel.dims, idx, strict=True)
+                )
             raise LedgerError(
-                f"{self.methodology}: ER != BE - PE - LE at step {i} (residual {residual[i]!r})"
+                f"{self.methodology}: balance {name} does not close{at}: in - out - emitted - "
+                f"change = {float(np.asarray(residual).ravel()[np.argmax(np.asarray(rel))])!r} "
+                f"({clause})"
             )
-
-    def dataset(self) -> xr.Dataset:
-        """Every time-series quantity as one Dataset (for ``results.nc``)."""
-        data = {q.symbol: q.value for q in self if q.is_series}
-        ds = xr.Dataset(data)
-        for q in self:
-            if q.is_series:
-                ds[q.symbol].attrs = {
-                    "units": q.unit,
-                    "equation": q.equation,
-                    "inputs": " ".join(q.inputs),
-                    "long_name": q.description,
-                }
-        return ds
+        f = Finding(name, clause, Status.PASS, f"balance closes to {worst:.1e}", values)
+        self.findings.append(f)
+        return f
 
 
-def start_ledger(methodology: type, project: object, monitoring: xr.Dataset) -> Ledger:
-    """A ledger holding the project's numeric parameters and monitored series.
+def ledger_inputs(
+    ledger: Ledger,
+    parameters: Mapping[str, Any],
+    declared: Mapping[str, Any],
+    series: Mapping[str, xr.DataArray],
+    monitoring: Mapping[str, Any],
+) -> None:
+    """Record the numeric parameters and the monitored series a methodology starts from.
 
-    Parameters enter as intensive scalars with their source as the equation; monitored
-    variables as series over ``time`` with the file column they came from.
+    ``declared`` maps a parameter symbol to its declaration; ``monitoring`` a variable
+    symbol to its declaration.
     """
-    from .methodology import Methodology
-    from .project import Project
-
-    assert issubclass(methodology, Methodology) and isinstance(project, Project)
-    ledger = Ledger(f"{methodology.label()}", time=monitoring["time"])
-    for p in project.parameters.values():
-        decl = methodology.parameter(p.symbol)
+    for p in parameters.values():
+        decl = declared[p.symbol]
         if decl.kind in ("number", "integer"):
             ledger.add(
                 p.symbol,
@@ -226,18 +503,15 @@ def start_ledger(methodology: type, project: object, monitoring: xr.Dataset) -> 
                 role="parameter",
                 extensive=False,
             )
-    for v in methodology.monitoring:
-        if v.symbol in monitoring:
-            da = monitoring[v.symbol]
-            ledger.add(
-                v.symbol,
-                da,
-                v.unit,
-                f"monitored; column {da.attrs.get('column', v.symbol)!r} "
-                f"in {da.attrs.get('source_units', v.unit)}",
-                (),
-                v.description,
-                role="monitored",
-                extensive=v.aggregate == "sum",
-            )
-    return ledger
+    for symbol, da in series.items():
+        v = monitoring[symbol]
+        ledger.add(
+            symbol,
+            da,
+            v.unit,
+            da.attrs.get("provenance", "monitored"),
+            (),
+            v.description,
+            role="monitored",
+            extensive=v.aggregate == "sum",
+        )

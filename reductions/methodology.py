@@ -4,26 +4,34 @@ A methodology is a subclass of :class:`Methodology` whose class attributes carry
 metadata (id, version, title, sources, parameters, monitoring variables, equations) and
 which implements :meth:`Methodology.applicability` and :meth:`Methodology.quantify`.
 It is registered under the entry-point group ``reductions.methodologies`` with its id as
-the entry-point name, exactly as a third party would register one (DESIGN.md).
+the entry-point name, exactly as a third party would register one (DESIGN.md). Plugins
+import :mod:`reductions.plugin`, which re-exports what they need.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from .rules import NO_FILL, MissingDataRule
 
 if TYPE_CHECKING:
-    import xarray as xr
-
+    from .inputs import Inputs
     from .ledger import Ledger
-    from .project import Project
 
 
 def version_label(version: str) -> str:
     """``"22.0"`` -> ``"v22.0"``; a version that carries its own letter stays (``"V01"``)."""
     return f"v{version}" if version[:1].isdigit() else version
+
+
+def document_reference(code: str, version: str, where: str = "") -> str:
+    """``"ACM0002 v22.0 eq. (11)"``; ``"CCER-01-002-V01 eq. (1)"`` (the MEE's own form)."""
+    v = version_label(version)
+    sep = " " if v[:1] == "v" else "-"
+    return f"{code}{sep}{v}" + (f" {where}" if where else "")
 
 
 @dataclass(frozen=True)
@@ -37,13 +45,16 @@ class Source:
     note: str | None = None
 
     def cite(self) -> str:
-        v = version_label(self.version)
-        return f"{self.code} {v}, {self.title}"
+        return f"{self.code} {version_label(self.version)}, {self.title}"
 
 
 @dataclass(frozen=True)
 class Equation:
-    """A published equation as the methodology writes it, for ``describe`` and the report."""
+    """A published equation as the methodology writes it, for ``describe`` and the report.
+
+    Tagged equation functions (:func:`reductions.equation.equation`) carry one of these;
+    a methodology may also list a rule that is not a function (``LE_y = 0``).
+    """
 
     reference: str
     text: str
@@ -57,9 +68,9 @@ class Parameter:
     """A fixed value known before monitoring.
 
     ``unit`` is the canonical unit the methodology computes in; a project may give the
-    value in any unit of the same dimension. ``prescribed`` marks a value the
-    methodology fixes: overriding it makes the result non-compliant, and the report
-    says which value and why.
+    value in any unit of the same dimension. ``prescribed`` marks a default the
+    methodology fixes: another value is an override, recorded as a finding that makes the
+    result non-compliant.
     """
 
     symbol: str
@@ -75,33 +86,22 @@ class Parameter:
     prescribed: bool = False
 
 
-MissingFill = Literal["error", "zero", "substitute"]
-
-
-@dataclass(frozen=True)
-class MissingDataRule:
-    """What the methodology prescribes for a missing monitored value.
-
-    ``fill`` is one of ``"error"`` (no rule: missing data is an error), ``"zero"`` (the
-    conservative value is zero) or ``"substitute"`` (take the value of the monitoring
-    variable ``substitute`` for the same interval, e.g. a check meter).
-    """
-
-    fill: MissingFill
-    clause: str
-    substitute: str | None = None
-
-
-NO_FILL = MissingDataRule("error", "no missing-data rule: a missing value is an error")
+PeriodKind = Literal["reporting", "baseline", "history"]
+PERIOD_KINDS: tuple[PeriodKind, ...] = ("reporting", "baseline", "history")
 
 
 @dataclass(frozen=True)
 class MonitoringVariable:
-    """A monitored variable: symbol, canonical unit, and what to do when it is missing.
+    """A monitored variable: symbol, canonical unit, dimensions, resolution, missing-data rule.
 
-    ``aggregate`` is ``"sum"`` for an amount per interval (energy, mass) and ``"mean"``
-    for a state (temperature, fraction). Amounts may be given as interval values or
-    as cumulative registers; states only as interval values.
+    ``aggregate`` is ``"sum"`` for an amount per interval (energy, mass) and ``"mean"`` for
+    a state (temperature, fraction); amounts may come as interval values or cumulative
+    registers, states only as interval values. ``dims`` are dimensions beyond time
+    (``"meter"``, ``"custody_point"``, ``"waste_type"``). ``resolution`` is the time step
+    the methodology's rules need (``"1min"``, ``"1h"``, ``"month"``); the engine resamples
+    finer data by the aggregate and holds a coarser state over the finer steps, and says
+    so in the report. ``None`` keeps the data's own intervals. ``period`` names the period
+    the data belong to.
     """
 
     symbol: str
@@ -111,7 +111,14 @@ class MonitoringVariable:
     nonnegative: bool = True
     aggregate: Literal["sum", "mean"] = "sum"
     missing: MissingDataRule = NO_FILL
+    dims: tuple[str, ...] = ()
+    resolution: str | None = None
+    period: PeriodKind = "reporting"
     meter: bool = False
+
+
+#: The name plugins use (DESIGN.md's sketch).
+Variable = MonitoringVariable
 
 
 class Status(enum.StrEnum):
@@ -119,14 +126,17 @@ class Status(enum.StrEnum):
     FAIL = "fail"
     UNCHECKED = "cannot be checked"
     NOT_SUPPORTED = "not yet supported"
+    OVERRIDDEN = "overridden"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A structured applicability or data-sufficiency finding.
+    """A structured finding: applicability, data sufficiency, a balance, an override.
 
     ``name`` is qualified (``cdm.acm0002.applicability.technology``); ``clause`` names the
-    paragraph it implements; ``values`` holds the values involved.
+    paragraph it implements; ``values`` holds the values involved. ``OVERRIDDEN`` marks a
+    prescribed value or a failed condition set aside on the record: the result is then
+    not compliant.
     """
 
     name: str
@@ -149,17 +159,27 @@ class Methodology:
     sources: ClassVar[tuple[Source, ...]] = ()
     parameters: ClassVar[tuple[Parameter, ...]] = ()
     monitoring: ClassVar[tuple[MonitoringVariable, ...]] = ()
-    equations: ClassVar[tuple[Equation, ...]] = ()
-    #: How the GWP set is chosen: ``"project"`` (the project file must name it) or
-    #: ``"cdm"`` (the CDM rule by date, :func:`reductions.factors.cdm_gwp`).
+    #: Tagged equation functions the methodology applies (``describe`` lists their tags),
+    #: and :class:`Equation` rules that are not functions.
+    equations: ClassVar[tuple[Callable[..., Any] | Equation, ...]] = ()
+    #: How the GWP set is chosen: ``"project"`` (the project file must name it), ``"cdm"``
+    #: (the CDM rule by date; a period across a change of the rule is split) or ``"none"``.
     gwp_rule: ClassVar[Literal["project", "cdm", "none"]] = "project"
+    #: Gases whose GWP the methodology uses.
+    gases: ClassVar[tuple[str, ...]] = ("CH4", "N2O")
+    #: Whether a baseline period may overlap the reporting period.
+    baseline_may_overlap: ClassVar[bool] = False
 
-    def applicability(self, project: Project) -> Sequence[Finding]:
+    def applicability(self, inputs: Inputs) -> Sequence[Finding]:
         """The methodology's applicability conditions, each a finding."""
         raise NotImplementedError
 
-    def quantify(self, project: Project, monitoring: xr.Dataset) -> Ledger:
-        """Compute the ledger (BE, PE, LE, ER and every quantity behind them)."""
+    def quantify(self, inputs: Inputs, ledger: Ledger) -> None:
+        """Apply the equations to the ledger (BE, PE, LE, ER and every quantity behind them).
+
+        The engine hands in frozen inputs and a ledger that already holds the numeric
+        parameters and the monitored series, and checks ER = BE - PE - LE afterwards.
+        """
         raise NotImplementedError
 
     # --- helpers for plugins -------------------------------------------------------
@@ -191,6 +211,20 @@ class Methodology:
     def reference(cls, where: str) -> str:
         """``"ACM0002 v22.0 eq. (1)"`` style reference to a place in the main source."""
         code = cls.sources[0].code if cls.sources else cls.id
-        v = version_label(cls.version)
-        sep = " " if v[:1] == "v" else "-"
-        return f"{code}{sep}{v} {where}"
+        return document_reference(code, cls.version, where)
+
+    @classmethod
+    def equation_list(cls) -> list[Equation]:
+        """Every equation the methodology declares, from the tags on its functions."""
+        from .equation import tags_of
+
+        out: list[Equation] = []
+        codes = [s.code for s in cls.sources]
+        for item in cls.equations:
+            if isinstance(item, Equation):
+                out.append(item)
+                continue
+            tags = tags_of(item)
+            mine = [t for t in tags if t.document in codes] or list(tags)
+            out.extend(Equation(t.reference, t.text) for t in mine)
+        return out

@@ -1,9 +1,12 @@
-"""Project file (TOML) -> validated project.
+"""Project file (TOML) -> frozen project.
 
 The project file is the auditor's single entry point (DESIGN.md, "Files"). It names the
-methodology and its version, the period and time zone, the parameters with units and
-sources, and the monitoring files with the column, unit and kind of each variable.
-Paths inside it are relative to the project file.
+methodology and its version, the periods and time zone, the parameters with units and
+sources, and the monitoring tables: each ``[monitoring.<table>]`` with its files, time
+column, time zone, label, interval, kind and period, and the column, unit and dimensions
+of each variable. The single-table short form ``[monitoring]`` with
+``[monitoring.variables]`` is the table ``monitoring``. Paths are relative to the project
+file. Once read, the project is frozen; nothing downstream changes it.
 """
 
 from __future__ import annotations
@@ -11,20 +14,65 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
-from .errors import ParameterError, ProjectFileError
-from .methodology import Methodology, Parameter
-from .timeutil import REPORTING, interval_offset, parse_timezone
-from .units import conversion_factor
+from .errors import ProjectFileError, did_you_mean
+from .methodology import PERIOD_KINDS, PeriodKind
+from .timeutil import REPORTING, interval_offset, local_midnight_utc, parse_timezone
+
+#: Name of the table of the single-table short form.
+SHORT_FORM = "monitoring"
+TABLE_KEYS = frozenset(
+    {
+        "file",
+        "files",
+        "time",
+        "timezone",
+        "label",
+        "interval",
+        "kind",
+        "period",
+        "sort",
+        "delimiter",
+        "decimal",
+        "sheet",
+        "variables",
+        "events",
+        "calibrations",
+    }
+)
+DIMENSION_NAMES = ("meter", "custody_point", "waste_type", "node", "unit", "stream", "site")
+
+
+def freeze(value: Any) -> Any:
+    """A read-only copy: mappings become ``MappingProxyType``, lists tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Local dates, both inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+    def overlaps(self, other: DateRange) -> bool:
+        return self.start <= other.end and other.start <= self.end
 
 
 @dataclass(frozen=True)
 class Period:
+    """The reporting period: local dates (inclusive), time zone, reporting interval."""
+
     start: dt.date
-    end: dt.date  # inclusive, local date
+    end: dt.date
     timezone: dt.tzinfo
     reporting: str
 
@@ -32,13 +80,38 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def utc_bounds(self) -> tuple[Any, Any]:
+        """UTC instants of local midnight at the start and after the end."""
+        return (
+            local_midnight_utc(self.start, self.timezone),
+            local_midnight_utc(self.end + dt.timedelta(days=1), self.timezone),
+        )
+
+    def dates(self) -> DateRange:
+        return DateRange(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class DimSpec:
+    """A dimension of a variable: a key column of a long table, or a column per label."""
+
+    name: str
+    key: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+
 
 @dataclass(frozen=True)
 class VariableSpec:
     symbol: str
-    column: str
+    column: str | None
     unit: str | None
     kind: Literal["interval", "register"] = "interval"
+    dims: tuple[DimSpec, ...] = ()
+
+    def columns(self) -> list[str]:
+        """Every file column the variable reads."""
+        wide = [c for d in self.dims for _, c in d.columns]
+        return wide or [self.column or self.symbol]
 
 
 @dataclass(frozen=True)
@@ -70,17 +143,31 @@ class Calibration:
 
 
 @dataclass(frozen=True)
-class MonitoringSpec:
+class TableSpec:
+    """One monitoring table: where its data are and how to read them."""
+
+    name: str
     files: tuple[str, ...]
     time: str
     timezone: dt.tzinfo
     label: Literal["start", "end"]
     interval: str | None
+    kind: Literal["interval", "register"]
+    period: PeriodKind
     sort: bool
     variables: Mapping[str, VariableSpec]
     events: tuple[RegisterEvent, ...] = ()
     calibrations: tuple[Calibration, ...] = ()
     label_given: bool = True
+    delimiter: str | None = None
+    decimal: str | None = None
+    sheet: str | None = None
+    #: In-memory data (an ``xarray.Dataset`` or a ``pandas.DataFrame``) instead of files.
+    data: Any = None
+
+    @property
+    def where(self) -> str:
+        return "monitoring" if self.name == SHORT_FORM else f"monitoring.{self.name}"
 
 
 @dataclass(frozen=True)
@@ -100,35 +187,45 @@ class Override:
     reason: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Project:
-    path: Path
+    """A project file, read and checked; frozen."""
+
+    path: Path | None
     name: str
     methodology: str
-    methodology_version: str
+    methodology_version: str | None
     gwp: str | None
     period: Period
-    monitoring: MonitoringSpec
+    tables: Mapping[str, TableSpec]
     raw_parameters: Mapping[str, Any]
     overrides: tuple[Override, ...] = ()
-    parameters: dict[str, ParameterValue] = field(default_factory=dict)
-    noncompliance: list[str] = field(default_factory=list)
-    gwp_values: dict[str, Any] = field(default_factory=dict)
+    baseline: DateRange | None = None
+    short_form: bool = False
 
     @property
     def root(self) -> Path:
-        return self.path.parent
+        return self.path.parent if self.path is not None else Path(".")
 
     @property
     def file_label(self) -> str:
-        return self.path.name
+        return self.path.name if self.path is not None else "<python>"
 
-    def value(self, symbol: str) -> Any:
-        return self.parameters[symbol].value
+    def files(self) -> list[str]:
+        """Every monitoring file the project names, in table order."""
+        return [f for t in self.tables.values() for f in t.files]
 
-    def gwp_of(self, gas: str) -> float:
-        """The GWP of ``gas`` chosen for this project [t CO2e/t]."""
-        return float(self.gwp_values[gas].value)
+    def table_of(self, symbol: str) -> TableSpec | None:
+        for t in self.tables.values():
+            if symbol in t.variables:
+                return t
+        return None
+
+    def mapped(self) -> frozenset[str]:
+        return frozenset(s for t in self.tables.values() for s in t.variables)
+
+
+# --- reading -------------------------------------------------------------------------------
 
 
 def _require(table: Mapping[str, Any], key: str, where: str, file: str) -> Any:
@@ -153,12 +250,12 @@ def _table(doc: Mapping[str, Any], key: str, file: str, required: bool = True) -
     return value
 
 
-def _known_keys(table: Mapping[str, Any], allowed: set[str], where: str, file: str) -> None:
+def known_keys(table: Mapping[str, Any], allowed: set[str] | frozenset[str], where: str, file: str):
     """A misspelt key (``timezon``) would silently take a default: refuse it."""
-    unknown = sorted(set(table) - allowed)
+    unknown = sorted(set(table) - set(allowed))
     if unknown:
         raise ProjectFileError(
-            f"unknown key {unknown[0]!r}",
+            f"unknown key {unknown[0]!r}{did_you_mean(unknown[0], sorted(allowed))}",
             file=file,
             variable=f"{where}.{unknown[0]}",
             rule=f"[{where}] has keys {', '.join(sorted(allowed))}",
@@ -170,6 +267,14 @@ def _number(table: Mapping[str, Any], key: str, where: str, file: str) -> float:
     if isinstance(val, bool) or not isinstance(val, int | float):
         raise ProjectFileError(f"{val!r} is not a number", file=file, variable=f"{where}.{key}")
     return float(val)
+
+
+def _date(value: Any, key: str, file: str) -> dt.date:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ProjectFileError(
+            f"{key} must be a TOML date such as 2024-01-01", file=file, variable=key
+        )
+    return value
 
 
 def load_project(path: str | Path) -> Project:
@@ -184,26 +289,40 @@ def load_project(path: str | Path) -> Project:
         raise ProjectFileError(f"not valid TOML: {exc}", file=label) from None
     except UnicodeDecodeError:
         raise ProjectFileError("not UTF-8 text", file=label) from None
+    return project_from_dict(doc, p, label)
 
+
+def project_from_dict(
+    doc: Mapping[str, Any],
+    path: Path | None,
+    label: str,
+    data: Mapping[str, Any] | None = None,
+) -> Project:
+    """A project from a parsed project file (or the same structure built in Python).
+
+    ``data`` gives in-memory data per table name, in place of files.
+    """
+    known = {"project", "period", "parameters", "monitoring", "override"}
+    unknown = sorted(set(doc) - known)
+    if unknown:
+        raise ProjectFileError(
+            f"unknown table [{unknown[0]}]{did_you_mean(unknown[0], sorted(known))}",
+            file=label,
+            rule=f"the project file has tables {sorted(known)}",
+        )
     proj = _table(doc, "project", label)
-    _known_keys(
+    known_keys(
         proj, {"name", "methodology", "methodology_version", "gwp", "timezone"}, "project", label
     )
     name = str(_require(proj, "name", "project", label))
-    meth = str(_require(proj, "methodology", "project", label)).strip().lower()
-    version = str(_require(proj, "methodology_version", "project", label)).strip()
+    meth = str(_require(proj, "methodology", "project", label)).strip()
+    version = proj.get("methodology_version")
     gwp = proj.get("gwp")
 
     per = _table(doc, "period", label)
-    _known_keys(per, {"start", "end", "timezone", "reporting"}, "period", label)
-    start, end = _require(per, "start", "period", label), _require(per, "end", "period", label)
-    for key, val in (("start", start), ("end", end)):
-        if not isinstance(val, dt.date) or isinstance(val, dt.datetime):
-            raise ProjectFileError(
-                f"period.{key} must be a TOML date such as 2024-01-01",
-                file=label,
-                variable=f"period.{key}",
-            )
+    known_keys(per, {"start", "end", "timezone", "reporting", "baseline"}, "period", label)
+    start = _date(_require(per, "start", "period", label), "period.start", label)
+    end = _date(_require(per, "end", "period", label), "period.end", label)
     if end < start:
         raise ProjectFileError(
             f"period ends ({end}) before it starts ({start})", file=label, variable="period"
@@ -215,325 +334,328 @@ def load_project(path: str | Path) -> Project:
     reporting = str(per.get("reporting", "total"))
     if reporting not in REPORTING:
         raise ProjectFileError(
-            f"unknown reporting interval {reporting!r}",
+            f"unknown reporting interval {reporting!r}{did_you_mean(reporting, REPORTING)}",
             file=label,
             variable="period.reporting",
             rule=f"one of {REPORTING}",
         )
     period = Period(start, end, tz, reporting)
+    baseline = None
+    if "baseline" in per:
+        b = per["baseline"]
+        if not isinstance(b, dict):
+            raise ProjectFileError(
+                "[period.baseline] is a table with start and end", file=label, variable="period"
+            )
+        known_keys(b, {"start", "end"}, "period.baseline", label)
+        baseline = DateRange(
+            _date(_require(b, "start", "period.baseline", label), "period.baseline.start", label),
+            _date(_require(b, "end", "period.baseline", label), "period.baseline.end", label),
+        )
+        if baseline.end < baseline.start:
+            raise ProjectFileError(
+                "the baseline period ends before it starts",
+                file=label,
+                variable="period.baseline",
+            )
 
     mon = _table(doc, "monitoring", label)
-    monitoring = _monitoring_spec(mon, label, tz)
+    tables = _tables(mon, label, tz, data or {})
 
-    overrides = tuple(
-        Override(
-            str(_require(o, "finding", "override", label)),
-            str(_require(o, "reason", "override", label)),
-        )
-        for o in doc.get("override", [])
-    )
-    known = {"project", "period", "parameters", "monitoring", "override"}
-    unknown = sorted(set(doc) - known)
-    if unknown:
-        raise ProjectFileError(
-            f"unknown table(s) {unknown}",
-            file=label,
-            rule=f"the project file has tables {sorted(known)}",
+    overrides = []
+    for o in doc.get("override", []):
+        if not isinstance(o, dict):
+            raise ProjectFileError("each override is a table", file=label, variable="override")
+        known_keys(o, {"finding", "reason"}, "override", label)
+        overrides.append(
+            Override(
+                str(_require(o, "finding", "override", label)),
+                str(_require(o, "reason", "override", label)),
+            )
         )
     return Project(
-        p,
+        path,
         name,
         meth,
-        version,
+        None if version is None else str(version).strip(),
         None if gwp is None else str(gwp),
         period,
-        monitoring,
-        _table(doc, "parameters", label, required=False),
-        overrides,
+        MappingProxyType(tables),
+        freeze(_table(doc, "parameters", label, required=False)),
+        tuple(overrides),
+        baseline,
+        short_form=SHORT_FORM in tables and len(tables) == 1 and _is_short(mon),
     )
 
 
-def _monitoring_spec(mon: Mapping[str, Any], label: str, default_tz: dt.tzinfo) -> MonitoringSpec:
-    _known_keys(
-        mon,
-        {"file", "files", "time", "timezone", "label", "interval", "sort", "variables", "events"}
-        | {"calibrations"},
-        "monitoring",
-        label,
-    )
+def _is_short(mon: Mapping[str, Any]) -> bool:
+    return any(k in TABLE_KEYS for k in mon)
+
+
+def _tables(
+    mon: Mapping[str, Any], label: str, tz: dt.tzinfo, data: Mapping[str, Any]
+) -> dict[str, TableSpec]:
+    if _is_short(mon):
+        return {SHORT_FORM: _table_spec(SHORT_FORM, mon, label, tz, data.get(SHORT_FORM))}
+    if not mon:
+        raise ProjectFileError(
+            "no monitoring table", file=label, variable="monitoring", rule="[monitoring.<table>]"
+        )
+    out = {}
+    for name, spec in mon.items():
+        if not isinstance(spec, dict):
+            raise ProjectFileError(
+                f"monitoring.{name} must be a table",
+                file=label,
+                variable=f"monitoring.{name}",
+                rule="[monitoring.<table>] with file, time, variables...",
+            )
+        out[name] = _table_spec(name, spec, label, tz, data.get(name))
+    seen: dict[str, str] = {}
+    for name, t in out.items():
+        for symbol in t.variables:
+            if symbol in seen:
+                raise ProjectFileError(
+                    f"variable {symbol!r} is given by two tables, {seen[symbol]!r} and {name!r}",
+                    file=label,
+                    variable=f"monitoring.{name}.variables.{symbol}",
+                    rule="each variable comes from one table",
+                )
+            seen[symbol] = name
+    return out
+
+
+def _table_spec(
+    name: str, mon: Mapping[str, Any], label: str, default_tz: dt.tzinfo, data: Any
+) -> TableSpec:
+    where = "monitoring" if name == SHORT_FORM else f"monitoring.{name}"
+    known_keys(mon, TABLE_KEYS, where, label)
     if "file" in mon and "files" in mon:
-        raise ProjectFileError("give monitoring.file or monitoring.files, not both", file=label)
+        raise ProjectFileError(f"give {where}.file or {where}.files, not both", file=label)
     files = mon.get("files", [mon["file"]] if "file" in mon else None)
-    if not files or not all(isinstance(f, str) for f in files):
-        raise ProjectFileError("missing monitoring.file", file=label, variable="monitoring.file")
+    if data is None and (not files or not all(isinstance(f, str) for f in files)):
+        raise ProjectFileError(f"missing {where}.file", file=label, variable=f"{where}.file")
     time = str(mon.get("time", "timestamp"))
     tz = (
-        parse_timezone(mon["timezone"], file=label, key="monitoring.timezone")
+        parse_timezone(mon["timezone"], file=label, key=f"{where}.timezone")
         if "timezone" in mon
         else default_tz
     )
     label_kind = str(mon.get("label", "end"))
     if label_kind not in ("start", "end"):
         raise ProjectFileError(
-            f"monitoring.label must be 'start' or 'end', not {label_kind!r}",
+            f"{where}.label must be 'start' or 'end', not {label_kind!r}",
             file=label,
-            variable="monitoring.label",
+            variable=f"{where}.label",
         )
     interval = mon.get("interval")
     if interval is not None:
         interval_offset(str(interval), file=label)
+    period = str(mon.get("period", "reporting"))
+    if period not in PERIOD_KINDS:
+        raise ProjectFileError(
+            f"unknown period {period!r}{did_you_mean(period, PERIOD_KINDS)}",
+            file=label,
+            variable=f"{where}.period",
+            rule=f"one of {PERIOD_KINDS}",
+        )
     variables: dict[str, VariableSpec] = {}
     for symbol, spec in _table(mon, "variables", label).items():
-        if isinstance(spec, str):
-            spec = {"column": spec}
-        if not isinstance(spec, dict):
-            raise ProjectFileError(
-                "a variable maps to {column=, unit=}",
-                file=label,
-                variable=f"monitoring.variables.{symbol}",
-            )
-        _known_keys(spec, {"column", "unit", "kind"}, f"monitoring.variables.{symbol}", label)
-        kind = str(spec.get("kind", "interval"))
-        if kind not in ("interval", "register"):
-            raise ProjectFileError(
-                f"kind must be 'interval' or 'register', not {kind!r}",
-                file=label,
-                variable=f"monitoring.variables.{symbol}",
-            )
-        unit = spec.get("unit")
-        variables[symbol] = VariableSpec(
-            symbol,
-            str(spec.get("column", symbol)),
-            None if unit is None else str(unit),
-            "register" if kind == "register" else "interval",
-        )
+        variables[symbol] = _variable_spec(symbol, spec, f"{where}.variables.{symbol}", label)
+    table_kind = mon.get("kind")
     kinds = {v.kind for v in variables.values()}
+    if table_kind is not None:
+        if table_kind not in ("interval", "register"):
+            raise ProjectFileError(
+                f"kind must be 'interval' or 'register', not {table_kind!r}",
+                file=label,
+                variable=f"{where}.kind",
+            )
+        declared = {
+            s: v.kind for s, v in variables.items() if "kind" in _table(mon, "variables", label)[s]
+        }
+        clash = [s for s, k in declared.items() if k != table_kind]
+        if clash:
+            raise ProjectFileError(
+                f"variable {clash[0]!r} is a {declared[clash[0]]} in a {table_kind} table",
+                file=label,
+                variable=f"{where}.variables.{clash[0]}",
+                rule="one kind per monitoring table",
+            )
+        variables = {
+            s: VariableSpec(v.symbol, v.column, v.unit, table_kind, v.dims)
+            for s, v in variables.items()
+        }
+        kinds = {table_kind}
     if len(kinds) > 1:
         raise ProjectFileError(
             "interval and register variables mixed in one monitoring table",
             file=label,
-            variable="monitoring.variables",
+            variable=f"{where}.variables",
             rule="one kind per monitoring table",
         )
-    events = tuple(_event(e, label) for e in mon.get("events", []))
-    calibrations = tuple(_calibration(c, label) for c in mon.get("calibrations", []))
-    return MonitoringSpec(
-        tuple(files),
+    kind = next(iter(kinds)) if kinds else "interval"
+    for key in ("delimiter", "decimal", "sheet"):
+        if key in mon and not isinstance(mon[key], str):
+            raise ProjectFileError(
+                f"{where}.{key} must be a string", file=label, variable=f"{where}.{key}"
+            )
+    if "decimal" in mon and mon["decimal"] not in (".", ","):
+        raise ProjectFileError(
+            f"decimal mark {mon['decimal']!r} is not '.' or ','",
+            file=label,
+            variable=f"{where}.decimal",
+        )
+    events = tuple(_event(e, label, where) for e in mon.get("events", []))
+    calibrations = tuple(_calibration(c, label, where) for c in mon.get("calibrations", []))
+    return TableSpec(
+        name,
+        tuple(files or ()),
         time,
         tz,
         label_kind,  # type: ignore[arg-type]
         None if interval is None else str(interval),
+        kind,
+        period,
         bool(mon.get("sort", False)),
-        variables,
+        MappingProxyType(variables),
         events,
         calibrations,
         "label" in mon,
+        mon.get("delimiter"),
+        mon.get("decimal"),
+        mon.get("sheet"),
+        data,
     )
 
 
-def _event(e: Mapping[str, Any], label: str) -> RegisterEvent:
+def _variable_spec(symbol: str, spec: Any, where: str, label: str) -> VariableSpec:
+    if isinstance(spec, str):
+        spec = {"column": spec}
+    if not isinstance(spec, dict):
+        raise ProjectFileError("a variable maps to {column=, unit=}", file=label, variable=where)
+    dim_keys = {k for k in spec if k not in ("column", "unit", "kind")}
+    unknown = sorted(k for k in dim_keys if k not in DIMENSION_NAMES)
+    if unknown:
+        raise ProjectFileError(
+            f"unknown key {unknown[0]!r}"
+            f"{did_you_mean(unknown[0], ['column', 'unit', 'kind', *DIMENSION_NAMES])}",
+            file=label,
+            variable=f"{where}.{unknown[0]}",
+            rule="a variable has column, unit, kind, and a dimension "
+            f"({', '.join(DIMENSION_NAMES)}) as a key column or a table of label = column",
+        )
+    kind = str(spec.get("kind", "interval"))
+    if kind not in ("interval", "register"):
+        raise ProjectFileError(
+            f"kind must be 'interval' or 'register', not {kind!r}", file=label, variable=where
+        )
+    dims = []
+    for d in sorted(dim_keys):
+        val = spec[d]
+        if isinstance(val, str):
+            dims.append(DimSpec(d, key=val))
+        elif isinstance(val, dict) and val and all(isinstance(c, str) for c in val.values()):
+            dims.append(DimSpec(d, columns=tuple((str(k), c) for k, c in val.items())))
+        else:
+            raise ProjectFileError(
+                f"dimension {d!r} is a key column (a string) or a table of label = column",
+                file=label,
+                variable=f"{where}.{d}",
+            )
+    wide = [d for d in dims if d.columns]
+    if len(wide) > 1 or (wide and len(dims) > 1):
+        raise ProjectFileError(
+            "a variable spread over columns has one dimension",
+            file=label,
+            variable=where,
+            rule="use a long table with key columns for several dimensions",
+        )
+    if wide and "column" in spec:
+        raise ProjectFileError(
+            f"give column or a table of {wide[0].name} labels to columns, not both",
+            file=label,
+            variable=where,
+        )
+    unit = spec.get("unit")
+    return VariableSpec(
+        symbol,
+        None if wide else str(spec.get("column", symbol)),
+        None if unit is None else str(unit),
+        "register" if kind == "register" else "interval",
+        tuple(dims),
+    )
+
+
+def _event(e: Any, label: str, where: str) -> RegisterEvent:
+    at = f"{where}.events"
     if not isinstance(e, dict):
         raise ProjectFileError(
-            "each event is a table",
-            file=label,
-            variable="monitoring.events",
-            rule="[[monitoring.events]]",
+            "each event is a table", file=label, variable=at, rule=f"[[{where}.events]]"
         )
-    _known_keys(
-        e,
-        {"kind", "time", "variable", "modulus", "final_reading", "initial_reading"},
-        "monitoring.events",
-        label,
+    known_keys(
+        e, {"kind", "time", "variable", "modulus", "final_reading", "initial_reading"}, at, label
     )
-    kind = str(_require(e, "kind", "monitoring.events", label))
-    t = _require(e, "time", "monitoring.events", label)
+    kind = str(_require(e, "kind", at, label))
+    t = _require(e, "time", at, label)
     if isinstance(t, dt.date) and not isinstance(t, dt.datetime):
         t = dt.datetime(t.year, t.month, t.day)
     if not isinstance(t, dt.datetime):
         raise ProjectFileError(
-            "event time must be a TOML date-time", file=label, variable="monitoring.events.time"
+            "event time must be a TOML date-time", file=label, variable=f"{at}.time"
         )
-    var = str(_require(e, "variable", "monitoring.events", label))
+    var = str(_require(e, "variable", at, label))
     if kind == "rollover":
-        return RegisterEvent(
-            var, t, "rollover", modulus=_number(e, "modulus", "monitoring.events", label)
-        )
+        return RegisterEvent(var, t, "rollover", modulus=_number(e, "modulus", at, label))
     if kind == "replacement":
         return RegisterEvent(
             var,
             t,
             "replacement",
-            final_reading=_number(e, "final_reading", "monitoring.events", label),
-            initial_reading=_number(e, "initial_reading", "monitoring.events", label),
+            final_reading=_number(e, "final_reading", at, label),
+            initial_reading=_number(e, "initial_reading", at, label),
         )
     raise ProjectFileError(
         f"unknown event kind {kind!r}",
         file=label,
-        variable="monitoring.events.kind",
+        variable=f"{at}.kind",
         rule="'rollover' or 'replacement'",
     )
 
 
-def _calibration(c: Mapping[str, Any], label: str) -> Calibration:
+def _calibration(c: Any, label: str, where: str) -> Calibration:
+    at = f"{where}.calibrations"
     if not isinstance(c, dict):
         raise ProjectFileError(
-            "each calibration is a table",
-            file=label,
-            variable="monitoring.calibrations",
-            rule="[[monitoring.calibrations]]",
+            "each calibration is a table", file=label, variable=at, rule=f"[[{at}]]"
         )
-    _known_keys(
-        c,
-        {"variable", "date", "error", "mpe", "accuracy_class", "certificate"},
-        "monitoring.calibrations",
-        label,
-    )
-    date = _require(c, "date", "monitoring.calibrations", label)
+    known_keys(c, {"variable", "date", "error", "mpe", "accuracy_class", "certificate"}, at, label)
+    date = _require(c, "date", at, label)
     if not isinstance(date, dt.date):
         raise ProjectFileError(
-            "calibration date must be a TOML date",
-            file=label,
-            variable="monitoring.calibrations.date",
+            "calibration date must be a TOML date", file=label, variable=f"{at}.date"
         )
     if isinstance(date, dt.datetime):
         date = date.date()
     out = {}
     for key in ("error", "mpe"):
-        val = _require(c, key, "monitoring.calibrations", label)
+        val = _require(c, key, at, label)
         if isinstance(val, bool) or not isinstance(val, int | float):
             raise ProjectFileError(
                 f"calibration {key} must be a number (fraction)",
                 file=label,
-                variable=f"monitoring.calibrations.{key}",
+                variable=f"{at}.{key}",
             )
         out[key] = float(val)
     if out["mpe"] < 0:
         raise ProjectFileError(
-            "calibration mpe must not be negative",
-            file=label,
-            variable="monitoring.calibrations.mpe",
+            "calibration mpe must not be negative", file=label, variable=f"{at}.mpe"
         )
     return Calibration(
-        str(_require(c, "variable", "monitoring.calibrations", label)),
+        str(_require(c, "variable", at, label)),
         date,
         out["error"],
         out["mpe"],
         c.get("accuracy_class"),
         c.get("certificate"),
     )
-
-
-def resolve_parameters(project: Project, methodology: type[Methodology]) -> None:
-    """Check the project's parameters against the methodology's declarations.
-
-    Unknown names, wrong types, wrong units and values outside the declared range are
-    :class:`ParameterError`. Missing parameters take the methodology's default (and its
-    source); a required parameter without default is an error. Overriding a value the
-    methodology prescribes is recorded as non-compliance.
-    """
-    label = project.file_label
-    declared = {p.symbol: p for p in methodology.parameters}
-    for symbol in project.raw_parameters:
-        if symbol not in declared:
-            raise ParameterError(
-                f"unknown parameter for {methodology.label()}",
-                file=label,
-                variable=f"parameters.{symbol}",
-                rule=f"known parameters: {', '.join(sorted(declared))}",
-            )
-    for symbol, decl in declared.items():
-        if symbol in project.raw_parameters:
-            pv = _parameter_value(decl, project.raw_parameters[symbol], label)
-            if decl.prescribed and decl.default is not None and pv.value != decl.default:
-                project.noncompliance.append(
-                    f"parameters.{symbol} = {pv.value!r} overrides the value {decl.default!r} "
-                    f"prescribed by {decl.default_source}"
-                )
-        elif decl.default is not None:
-            pv = ParameterValue(
-                symbol,
-                decl.default,
-                decl.unit,
-                decl.default_source or f"{methodology.id} default",
-                given=False,
-            )
-        elif decl.required:
-            raise ParameterError(
-                f"required parameter missing ({decl.description})",
-                file=label,
-                variable=f"parameters.{symbol}",
-                rule=f"{methodology.label()} declares it",
-            )
-        else:
-            continue
-        project.parameters[symbol] = pv
-
-
-def _parameter_value(decl: Parameter, raw: Any, label: str) -> ParameterValue:
-    var = f"parameters.{decl.symbol}"
-    source = "project file"
-    unit: str | None = None
-    value = raw
-    if isinstance(raw, dict):
-        extra = set(raw) - {"value", "unit", "source"}
-        if extra:
-            raise ParameterError(
-                f"unknown keys {sorted(extra)}",
-                file=label,
-                variable=var,
-                rule="a parameter is {value=, unit=, source=}",
-            )
-        value = _require(raw, "value", "parameters", label)
-        unit = raw.get("unit")
-        source = str(raw.get("source", source))
-    if decl.kind == "choice":
-        if not isinstance(value, str) or (decl.choices and value not in decl.choices):
-            raise ParameterError(
-                f"{value!r} is not allowed",
-                file=label,
-                variable=var,
-                rule=f"one of {list(decl.choices or ())}",
-            )
-        return ParameterValue(decl.symbol, value, "", source, True)
-    if decl.kind == "bool":
-        if not isinstance(value, bool):
-            raise ParameterError(f"{value!r} is not true or false", file=label, variable=var)
-        return ParameterValue(decl.symbol, value, "", source, True)
-    if decl.kind == "date":
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise ParameterError(f"{value!r} is not a TOML date", file=label, variable=var)
-        return ParameterValue(decl.symbol, value, "", source, True)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ParameterError(f"{value!r} is not a number", file=label, variable=var)
-    if decl.kind == "integer" and not isinstance(value, int):
-        raise ParameterError(f"{value!r} is not a whole number", file=label, variable=var)
-    given = float(value)
-    if decl.unit and decl.unit not in ("1", "dimensionless"):
-        if unit is None:
-            # ``symbol = value`` (DESIGN.md): the value is in the unit the methodology
-            # declares for the symbol (``reductions describe``); the report says so.
-            unit = decl.unit
-            source = f"{source} (no unit given: in the declared unit {decl.unit})"
-        converted = given * conversion_factor(unit, decl.unit, variable=var, where=label)
-    else:
-        if unit is not None:
-            converted = given * conversion_factor(unit, "dimensionless", variable=var, where=label)
-        else:
-            converted = given
-    shown = f"{value!r}" if decl.kind == "integer" else f"{converted!r} {decl.unit}".strip()
-    if decl.minimum is not None and converted < decl.minimum:
-        raise ParameterError(
-            f"{shown} is below the minimum {decl.minimum}",
-            file=label,
-            variable=var,
-            rule="declared range of the parameter",
-        )
-    if decl.maximum is not None and converted > decl.maximum:
-        raise ParameterError(
-            f"{shown} is above the maximum {decl.maximum}",
-            file=label,
-            variable=var,
-            rule="declared range of the parameter",
-        )
-    out: Any = int(value) if decl.kind == "integer" else converted
-    return ParameterValue(decl.symbol, out, decl.unit, source, True, unit, value)

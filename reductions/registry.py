@@ -10,11 +10,11 @@ found, is skipped with a :class:`PluginWarning` instead of crashing the engine
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
 
-from .errors import MethodologyNotFound
+from .errors import MethodologyNotFound, did_you_mean
 from .methodology import Methodology
 
 GROUP = "reductions.methodologies"
@@ -101,15 +101,18 @@ def _canonical_version(version: str) -> str:
 def get(
     methodology_id: str,
     version: str | None = None,
-    available: dict[tuple[str, str], type[Methodology]] | None = None,
+    available: Mapping[tuple[str, str], type[Methodology]] | None = None,
 ) -> type[Methodology]:
     """The methodology ``methodology_id`` at ``version`` (the only one installed if None)."""
     table = installed() if available is None else available
+    methodology_id = methodology_id.strip()
+    known = sorted({i for (i, _) in table})
+    if methodology_id not in known and methodology_id.lower() in known:
+        methodology_id = methodology_id.lower()
     versions = sorted(v for (i, v) in table if i == methodology_id)
     if not versions:
-        known = sorted({i for (i, _) in table})
         raise MethodologyNotFound(
-            f"methodology {methodology_id!r} is not installed",
+            f"methodology {methodology_id!r} is not installed{did_you_mean(methodology_id, known)}",
             variable="project.methodology",
             rule=f"installed: {', '.join(known) or 'none'}",
         )
@@ -126,7 +129,8 @@ def get(
             version = same[0]
     if (methodology_id, version) not in table:
         raise MethodologyNotFound(
-            f"version {version!r} of {methodology_id} is not installed",
+            f"version {version!r} of {methodology_id} is not installed"
+            f"{did_you_mean(version, versions)}",
             variable="project.methodology_version",
             rule=f"installed versions: {versions}",
         )

@@ -1,11 +1,13 @@
-"""report.json, results.nc and report.html; and ``verify``.
+"""report.json, results.nc and report.html.
 
 The report holds everything an auditor needs to rerun and check a result (DESIGN.md,
-"Files"): the project, methodology and version, period, totals and per-interval values,
-every ledger quantity with its equation and inputs, every parameter with its source,
-the applicability findings, the data-quality record, the sha256 of every input file
-(named relative to the project file) and the software versions. The same project on
-the same inputs gives the same report byte for byte, apart from ``created``.
+"Files"): the project, methodology and version, periods, totals and per-interval values,
+every ledger quantity with its equation and inputs, every parameter with its source, the
+GWPs and the rule that chose them, the findings (applicability, data sufficiency,
+balances, overrides), the data-quality record of every table, the sha256 of every input
+file (named relative to the project file), the software versions, and a digest of its own
+content. The same project on the same inputs gives the same report byte for byte, apart
+from ``created`` (and the digest, which covers it).
 """
 
 from __future__ import annotations
@@ -17,33 +19,44 @@ import json
 import math
 import os
 import platform
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import xarray as xr
 
-from .errors import InputError, ReductionsError
-from .ledger import TOTALS, Quantity, exact_sum, group_sums
-from .timeutil import to_local
+from .ledger import TOTALS, Quantity
+from .reporting import ReportingGroups
 
 if TYPE_CHECKING:
     from .run import Result
 
-SCHEMA = "reductions.report/1"
-#: Side file beside report.json with the project file's path relative to it.
+SCHEMA = "reductions.report/2"
+#: Side file written beside report.json: the project file's path relative to it, so that
+#: ``reductions verify DIR/report.json`` finds the project wherever ``-o`` put the report.
+#: It is not part of the report (which must not depend on the output folder).
 LOCATION_FILE = "project-location.txt"
-#: Relative tolerance ``verify`` compares recomputed numbers at.
+#: Relative tolerance ``verify`` compares recomputed numbers at: the library's own; a
+#: report cannot loosen it.
 VERIFY_RTOL = 1e-9
 
 
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
 def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """sha256 of a file; remembered for the same file, size and modification time (so
+    that ``verify`` hashes each input once)."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _HASHES:
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        _HASHES[key] = h.hexdigest()
+    return _HASHES[key]
 
 
 def software_versions() -> dict[str, str]:
@@ -57,12 +70,54 @@ def software_versions() -> dict[str, str]:
     return out
 
 
-def _num(x: float) -> float | None:
+def _num(x: Any) -> float | None:
     x = float(x)
     return None if math.isnan(x) else x
 
 
-def _quantity_entry(q: Quantity, codes: np.ndarray, order: list[str]) -> dict[str, Any]:
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+def digest(report: dict[str, Any]) -> str:
+    """sha256 of the report's canonical JSON, without its ``digest`` field."""
+    body = {k: v for k, v in report.items() if k != "digest"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _by_interval(q: Quantity, result: Result, groups: ReportingGroups) -> np.ndarray | None:
+    """Sum of an extensive quantity per reporting interval (over every other dimension)."""
+    n = len(groups.labels)
+    if not q.is_array:
+        total = q.total()
+        if total == 0.0 or n == 1:
+            out = np.zeros(n)
+            out[:] = total if n == 1 else 0.0
+            return out
+        return None
+    assert isinstance(q.value, xr.DataArray)
+    if "time" not in q.value.dims:
+        if n == 1:
+            return np.asarray([q.total()])
+        return None if q.total() != 0.0 else np.zeros(n)
+    g = groups.of(result.ledger.axis_of(q.value))
+    if g is None:
+        return None
+    arr = q.value.transpose("time", ...).values
+    flat = arr.reshape(arr.shape[0], -1).sum(axis=1) if arr.ndim > 1 else arr
+    return groups.sums(flat, g)
+
+
+def _quantity_entry(q: Quantity, result: Result, groups: ReportingGroups) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "symbol": q.symbol,
         "unit": q.unit,
@@ -73,63 +128,91 @@ def _quantity_entry(q: Quantity, codes: np.ndarray, order: list[str]) -> dict[st
     }
     if q.notes:
         entry["notes"] = list(q.notes)
-    if q.is_series:
-        arr = np.asarray(q.value, dtype=float)
+    if isinstance(q.value, xr.DataArray):
+        arr = q.value.values
+        entry["dims"] = {str(d): int(s) for d, s in zip(q.value.dims, arr.shape, strict=True)}
         summary: dict[str, Any] = {
             "n": int(arr.size),
-            "min": _num(arr.min()),
-            "max": _num(arr.max()),
-            "mean": _num(arr.mean()),
+            "min": _num(np.min(arr)),
+            "max": _num(np.max(arr)),
+            "mean": _num(np.mean(arr)),
         }
         if q.extensive:
-            summary["total"] = _num(exact_sum(arr))
-            sums = group_sums(arr, codes, len(order))
-            entry["by_interval"] = {lab: _num(sums[k]) for k, lab in enumerate(order)}
+            summary["total"] = _num(q.total())
+            sums = _by_interval(q, result, groups)
+            if sums is not None and "time" in q.value.dims:
+                entry["by_interval"] = {lab: _num(sums[k]) for k, lab in enumerate(groups.labels)}
+            for d in q.value.dims:
+                if d == "time":
+                    continue
+                other = [x for x in q.value.dims if x != d]
+                per = q.value.sum(dim=other) if other else q.value
+                entry.setdefault("by_label", {})[str(d)] = {
+                    str(lab): _num(v)
+                    for lab, v in zip(q.value[d].values, np.atleast_1d(per.values), strict=True)
+                }
         entry["summary"] = summary
     else:
         entry["value"] = _num(q.total())
     return entry
 
 
-def _group(labels: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Reporting-interval labels in time order, the code of each step, first and last step."""
-    uniq, first, codes = np.unique(labels.astype(str), return_index=True, return_inverse=True)
-    by_time = np.argsort(first, kind="stable")
-    rank = np.empty_like(by_time)
-    rank[by_time] = np.arange(by_time.size)
-    codes = rank[codes]
-    last = np.zeros(uniq.size, dtype=np.int64)
-    np.maximum.at(last, codes, np.arange(codes.size))
-    return [str(u) for u in uniq[by_time]], codes, first[by_time], last
+def _finding(f: Any) -> dict[str, Any]:
+    return {
+        "name": f.name,
+        "clause": f.clause,
+        "status": str(f.status),
+        "message": f.message,
+        "values": _jsonable(dict(f.values)),
+    }
 
 
 def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
     """The report as a JSON-ready dict."""
     project, meth, ledger = result.project, result.methodology, result.ledger
-    labels = result.interval_labels()
-    order, codes, firsts, lasts = _group(labels)
-    ds = result.monitoring
-    start, end = ds["time"].values, ds["time_end"].values
+    groups = result.groups
+    sums = {}
+    for s in TOTALS:
+        per = _by_interval(ledger[s], result, groups)
+        if per is None:
+            from .errors import ProjectFileError
+
+            raise ProjectFileError(
+                f"{s} cannot be split into {project.period.reporting} reporting intervals",
+                file=project.file_label,
+                variable="period.reporting",
+                rule="a total without time steps is reported for the whole period",
+            )
+        sums[s] = per
     intervals = []
-    sums = {s: group_sums(ledger.series(s), codes, len(order)) for s in TOTALS}
-    for k, lab in enumerate(order):
-        first, last = int(firsts[k]), int(lasts[k])
-        row: dict[str, Any] = {
-            "label": lab,
-            "start": to_local(start[first : first + 1], project.period.timezone)[0].isoformat(),
-            "end": to_local(end[last : last + 1], project.period.timezone)[0].isoformat(),
-        }
+    for k, lab in enumerate(groups.labels):
+        row: dict[str, Any] = {"label": lab, "start": groups.starts[k], "end": groups.ends[k]}
         for s in TOTALS:
             row[s] = _num(sums[s][k])
         intervals.append(row)
-    inputs = [{"path": project.path.name, "sha256": sha256(project.path)}]
-    for f in project.monitoring.files:
+    inputs = []
+    if project.path is not None:
+        inputs.append({"path": project.path.name, "sha256": sha256(project.path)})
+    for f in project.files():
         inputs.append({"path": Path(f).as_posix(), "sha256": sha256(project.root / f)})
-    compliant = not project.noncompliance
-    return {
+    period: dict[str, Any] = {
+        "start": project.period.start.isoformat(),
+        "end": project.period.end.isoformat(),
+        "timezone": _tz(project),
+        "reporting": project.period.reporting,
+    }
+    if project.baseline is not None:
+        period["baseline"] = {
+            "start": project.baseline.start.isoformat(),
+            "end": project.baseline.end.isoformat(),
+        }
+    report: dict[str, Any] = {
         "schema": SCHEMA,
         "created": created or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "project": {"name": project.name, "file": project.path.name},
+        "project": {
+            "name": project.name,
+            "file": project.path.name if project.path is not None else None,
+        },
         "methodology": {
             "id": meth.id,
             "version": meth.version,
@@ -145,20 +228,15 @@ def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
                 for s in meth.sources
             ],
         },
-        "period": {
-            "start": project.period.start.isoformat(),
-            "end": project.period.end.isoformat(),
-            "timezone": ds.attrs.get("timezone", ""),
-            "reporting": project.period.reporting,
-        },
+        "period": period,
         "unit": "t CO2e",
         "totals": {s: _num(v) for s, v in ledger.totals().items()},
         "intervals": intervals,
-        "quantities": [_quantity_entry(q, codes, order) for q in ledger],
+        "quantities": [_quantity_entry(q, result, groups) for q in ledger],
         "parameters": [
             {
                 "symbol": p.symbol,
-                "value": p.value if not isinstance(p.value, dt.date) else p.value.isoformat(),
+                "value": _jsonable(p.value),
                 "unit": p.unit,
                 "source": p.source,
                 "given": p.given,
@@ -168,68 +246,108 @@ def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
                     else {}
                 ),
             }
-            for p in project.parameters.values()
+            for p in result.inputs.parameters.values()
         ],
-        "gwp": {
-            "rule": result.gwp_rule,
-            "values": {
-                g: {"value": v.value, "set": v.set, "source": v.reference}
-                for g, v in sorted(result.gwp.items())
-            },
-        },
-        "applicability": [
+        "gwp": [
             {
-                "name": f.name,
-                "clause": f.clause,
-                "status": str(f.status),
-                "message": f.message,
-                "values": {k: _jsonable(v) for k, v in f.values.items()},
+                "from": c.dates.start.isoformat(),
+                "to": c.dates.end.isoformat(),
+                "rule": c.rule,
+                "values": {
+                    g: {"value": v.value, "set": v.set, "source": v.reference}
+                    for g, v in sorted(c.values.items())
+                },
             }
-            for f in result.findings
+            for c in result.gwp
         ],
-        "compliance": {"compliant": compliant, "notes": list(project.noncompliance)},
+        "findings": [_finding(f) for f in result.findings],
+        "compliance": {
+            "compliant": result.compliant,
+            "overridden": [f.name for f in result.findings if str(f.status) == "overridden"],
+        },
         "data_quality": result.quality.as_dict(),
         "inputs": inputs,
         "software": software_versions(),
         "verify": {"rtol": VERIFY_RTOL},
     }
+    report = _jsonable(report)
+    report["digest"] = digest(report)
+    return report
 
 
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
+def _tz(project: Any) -> str:
+    from .timeutil import tz_name
+
+    return tz_name(project.period.timezone)
 
 
 def dumps(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_outputs(result: Result, outdir: Path) -> dict[str, Path]:
+def results_dataset(result: Result, report: dict[str, Any], series: bool) -> xr.Dataset:
+    """results.nc: every extensive quantity per reporting interval; the series if asked."""
+    labels = [i["label"] for i in report["intervals"]]
+    data = {}
+    for entry in report["quantities"]:
+        if "by_interval" in entry:
+            data[entry["symbol"]] = xr.DataArray(
+                [entry["by_interval"][lab] for lab in labels],
+                dims=("interval",),
+                attrs={
+                    "units": entry["unit"],
+                    "equation": entry["equation"],
+                    "inputs": " ".join(entry["inputs"]),
+                    "long_name": entry["description"],
+                },
+            )
+    ds = xr.Dataset(
+        data,
+        coords={
+            "interval": labels,
+            "interval_start": ("interval", [i["start"] for i in report["intervals"]]),
+            "interval_end": ("interval", [i["end"] for i in report["intervals"]]),
+        },
+    )
+    if series:
+        for k, axis in enumerate(result.ledger.axes):
+            dim = "time" if k == 0 else f"time_{k}"
+            for q in result.ledger:
+                if isinstance(q.value, xr.DataArray) and result.ledger.axis_of(q.value) is axis:
+                    da = q.value.rename({"time": dim}) if dim != "time" else q.value
+                    if dim != "time":
+                        da = da.rename({"time_end": f"{dim}_end"})
+                    ds[f"{q.symbol}"] = da.assign_attrs(
+                        units=q.unit, equation=q.equation, inputs=" ".join(q.inputs)
+                    )
+    ds.attrs = {
+        "methodology": f"{result.methodology.id} {result.methodology.version}",
+        "project": result.project.name,
+        "time": "start of each monitoring interval, UTC",
+    }
+    return ds
+
+
+def write_outputs(result: Result, outdir: Path, *, series: bool = False) -> dict[str, Path]:
     """Write report.json, results.nc and report.html into ``outdir``."""
     outdir.mkdir(parents=True, exist_ok=True)
     report = build_report(result)
-    # Where the project file is, for ``verify`` on this machine: a side file, not part of
-    # the report, which must not depend on the output folder nor name the host's folders.
-    rel = os.path.relpath(result.project.path.resolve(), outdir.resolve())
-    (outdir / LOCATION_FILE).write_text(Path(rel).as_posix() + "\n", encoding="utf-8")
+    if result.project.path is not None:
+        rel = os.path.relpath(result.project.path.resolve(), outdir.resolve())
+        (outdir / LOCATION_FILE).write_text(Path(rel).as_posix() + "\n", encoding="utf-8")
     paths = {
         "report": outdir / "report.json",
         "results": outdir / "results.nc",
         "html": outdir / "report.html",
     }
     paths["report"].write_text(dumps(report), encoding="utf-8")
-    ds = result.ledger.dataset()
-    ds = ds.assign_coords(time_end=("time", result.monitoring["time_end"].values))
-    ds.attrs = {
-        "methodology": f"{result.methodology.id} {result.methodology.version}",
-        "project": result.project.name,
-        "time_zone_of_time": "UTC",
-        "time": "start of each monitoring interval",
+    ds = results_dataset(result, report, series)
+    encoding = {
+        v: {"zlib": True, "complevel": 4}
+        for v in ds.data_vars
+        if np.issubdtype(ds[v].dtype, np.floating)
     }
-    ds.to_netcdf(paths["results"], engine="h5netcdf")
+    ds.to_netcdf(paths["results"], engine="h5netcdf", encoding=encoding)
     paths["html"].write_text(render_html(report), encoding="utf-8")
     return paths
 
@@ -262,15 +380,21 @@ def render_html(report: dict[str, Any]) -> str:
         f"<td>{esc(', '.join(q['inputs']))}</td></tr>"
         for q in report["quantities"]
     )
+    frows = "".join(
+        f"<tr><td><code>{esc(f['name'])}</code></td><td>{esc(f['status'])}</td>"
+        f"<td>{esc(f['clause'])}</td><td>{esc(f['message'])}</td></tr>"
+        for f in report["findings"]
+    )
     totals = " &middot; ".join(f"{s} = {report['totals'][s]:,.3f}" for s in TOTALS)
     m = report["methodology"]
+    comp = report["compliance"]
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(report["project"]["name"])}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}td:first-child{{text-align:left}}
 </style></head><body>
 <h1>{esc(report["project"]["name"])}</h1>
-<p>{esc(m["id"])} v{esc(m["version"])}: {esc(m["title"])}<br>
+<p>{esc(m["id"])} {esc(m["version"])}: {esc(m["title"])}<br>
 Period {esc(report["period"]["start"])} to {esc(report["period"]["end"])}
 ({esc(report["period"]["timezone"])})</p>
 <h2>Totals [t CO2e]</h2><p>{totals}</p>
@@ -279,10 +403,12 @@ Period {esc(report["period"]["start"])} to {esc(report["period"]["end"])}
 <h2>Ledger</h2>
 <table><tr><th>symbol</th><th>unit</th><th>value</th><th>equation</th><th>inputs</th></tr>
 {qrows}</table>
+<h2>Findings</h2>
+<table><tr><th>finding</th><th>status</th><th>clause</th><th>message</th></tr>{frows}</table>
 <h2>Compliance</h2><p>{
         "compliant"
-        if report["compliance"]["compliant"]
-        else "NOT compliant: " + esc("; ".join(report["compliance"]["notes"]))
+        if comp["compliant"]
+        else "NOT compliant: overridden " + esc(", ".join(comp["overridden"]))
     }</p>
 </body></html>
 """
@@ -290,142 +416,8 @@ Period {esc(report["period"]["start"])} to {esc(report["period"]["end"])}
 
 def _fmt(q: dict[str, Any]) -> str:
     if "value" in q:
-        return f"{q['value']:.6g}"
+        return f"{q['value']:.6g}" if q["value"] is not None else "NaN"
     s = q["summary"]
     if "total" in s:
         return f"total {s['total']:.6g}"
     return f"mean {s['mean']:.6g} (min {s['min']:.6g}, max {s['max']:.6g})"
-
-
-# --- verify ---------------------------------------------------------------------------
-
-
-@dataclass
-class Verification:
-    """Outcome of ``verify``: what differs (a failure) and what is only noted."""
-
-    report: str
-    differences: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.differences
-
-
-def _close(a: Any, b: Any, rtol: float) -> bool:
-    if (
-        isinstance(a, int | float)
-        and isinstance(b, int | float)
-        and not isinstance(a, bool)
-        and not isinstance(b, bool)
-    ):
-        return math.isclose(float(a), float(b), rel_tol=rtol, abs_tol=rtol * 1e-6)
-    return bool(a == b)
-
-
-def _compare(path: str, old: Any, new: Any, rtol: float, out: list[str]) -> None:
-    if isinstance(old, dict) and isinstance(new, dict):
-        for k in sorted(set(old) | set(new)):
-            if k not in new:
-                out.append(f"{path}.{k}: in the report, not recomputed")
-            elif k not in old:
-                out.append(f"{path}.{k}: recomputed, not in the report")
-            else:
-                _compare(f"{path}.{k}", old[k], new[k], rtol, out)
-    elif isinstance(old, list) and isinstance(new, list):
-        if len(old) != len(new):
-            out.append(f"{path}: {len(old)} entries in the report, {len(new)} recomputed")
-            return
-        for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            key = a.get("symbol", a.get("label", a.get("name", i))) if isinstance(a, dict) else i
-            _compare(f"{path}[{key}]", a, b, rtol, out)
-    elif not _close(old, new, rtol):
-        out.append(f"{path}: report has {old!r}, recomputed {new!r}")
-
-
-def _find_project(rp: Path, report: dict[str, Any], label: str) -> Path:
-    """The project file of a report: from the side file written with it, else beside it."""
-    side = rp.parent / LOCATION_FILE
-    if side.is_file():
-        candidate = rp.parent / side.read_text(encoding="utf-8").strip()
-        if candidate.is_file():
-            return candidate
-    name = str(report.get("project", {}).get("file", ""))
-    if name:
-        for folder in (rp.parent.parent, rp.parent):
-            if (folder / name).is_file():
-                return folder / name
-    raise InputError(
-        "cannot find the report's project file beside it",
-        file=label,
-        rule="pass --project PROJECT.toml",
-    )
-
-
-#: Parts of the report verify recomputes and compares.
-COMPARED = (
-    "methodology",
-    "period",
-    "unit",
-    "totals",
-    "intervals",
-    "quantities",
-    "parameters",
-    "gwp",
-    "applicability",
-    "compliance",
-    "data_quality",
-)
-
-
-def verify(report_path: str | Path, project_path: str | Path | None = None) -> Verification:
-    """Check the inputs' hashes and recompute every quantity of a report.
-
-    Differences in numbers (beyond the report's relative tolerance), in inputs or in
-    findings make the verification fail; differences in software versions are noted.
-    """
-    from .run import run_project
-
-    rp = Path(report_path)
-    label = str(report_path)
-    if not rp.is_file():
-        raise InputError("report not found", file=label)
-    try:
-        old = json.loads(rp.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a JSON report: {exc}", file=label) from None
-    if not isinstance(old, dict) or old.get("schema") != SCHEMA:
-        raise InputError(f"not a {SCHEMA} report", file=label)
-    if project_path is None:
-        project_file = _find_project(rp, old, label)
-    else:
-        project_file = Path(project_path)
-    result = Verification(label)
-    rtol = float(old.get("verify", {}).get("rtol", VERIFY_RTOL))
-    root = project_file.parent
-    for entry in old.get("inputs", []):
-        f = root / entry["path"]
-        if not f.is_file():
-            result.differences.append(f"input {entry['path']}: file not found")
-            continue
-        digest = sha256(f)
-        if digest != entry["sha256"]:
-            result.differences.append(
-                f"input {entry['path']}: sha256 {digest} differs from the report's "
-                f"{entry['sha256']}"
-            )
-    try:
-        new = run_project(project_file).report()
-    except (InputError, ReductionsError) as exc:
-        result.differences.append(f"recomputation failed: {exc}")
-        return result
-    diffs: list[str] = []
-    for key in COMPARED:
-        _compare(key, old.get(key), new.get(key), rtol, diffs)
-    result.differences.extend(diffs)
-    for name, version in sorted(old.get("software", {}).items()):
-        now = new["software"].get(name)
-        if now != version:
-            result.notes.append(f"software {name}: report {version}, here {now}")
-    return result

@@ -1,127 +1,100 @@
-"""Run a project: project file -> methodology -> applicability -> monitoring -> ledger.
+"""Run a project: project -> methodology -> applicability -> monitoring -> ledger -> result.
 
-This is the one path every entry point takes (library, ``reductions run``, ``verify``,
-``validate``), so a report, its verification and a validation case cannot disagree on
-how a number was produced.
+This is the one path every entry point takes (the library, ``reductions.quantify``,
+``reductions run``, ``verify``, ``validate``), so a report, its verification and a
+validation case cannot disagree on how a number was produced. A period that spans a
+change of the programme's GWP rule is quantified in parts, one per side of the change,
+and the parts are joined along time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from . import registry
-from .errors import (
-    ApplicabilityError,
-    InputError,
-    ParameterError,
-)
-from .factors import CDM_GWP_RULE, GWP, GWP_SETS, cdm_gwp, gwp
-from .ledger import TOTALS, Ledger
+from .errors import ApplicabilityError, InputError
+from .inputs import GwpChoice, Inputs, resolve_parameters, select_gwp
+from .ledger import TOTALS, Ledger, LedgerError, Quantity, TimeAxis, ledger_inputs
 from .methodology import Finding, Methodology, Status
-from .monitoring import DataQuality, load_monitoring
-from .project import Project, load_project, resolve_parameters
-from .timeutil import reporting_labels
+from .monitoring import DataQuality, load, series_for
+from .project import Period, Project, load_project, project_from_dict
+from .reporting import ReportingGroups
+
+Available = Mapping[tuple[str, str], type[Methodology]]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
     """Everything a run produced: the ledger and how it came about."""
 
     project: Project
     methodology: type[Methodology]
-    findings: list[Finding]
-    monitoring: xr.Dataset
-    quality: DataQuality
+    inputs: Inputs
+    findings: tuple[Finding, ...]
     ledger: Ledger
-    gwp: dict[str, GWP] = field(default_factory=dict)
-    gwp_rule: str = ""
-    _labels: np.ndarray | None = field(default=None, repr=False, compare=False)
+    quality: DataQuality
+    gwp: tuple[GwpChoice, ...]
+    groups: ReportingGroups
 
     @property
     def totals(self) -> dict[str, float]:
         """BE, PE, LE and ER over the period [t CO2e]."""
         return self.ledger.totals()
 
-    def interval_labels(self) -> np.ndarray:
-        """Reporting-interval label of each monitoring interval (computed once)."""
-        if self._labels is None:
-            self._labels = reporting_labels(
-                self.monitoring["time"].values,
-                self.monitoring["time_end"].values,
-                self.project.period.timezone,
-                self.project.period.reporting,
-            )
-        return self._labels
+    @property
+    def compliant(self) -> bool:
+        """No prescribed value, rule or failed condition was overridden."""
+        return not any(f.status == Status.OVERRIDDEN for f in self.findings)
 
-    def report(self) -> dict:
+    @property
+    def series(self) -> Mapping[str, xr.DataArray]:
+        """The monitored variables as the methodology received them."""
+        return MappingProxyType(
+            {
+                q.symbol: q.value
+                for q in self.ledger
+                if q.role == "monitored" and isinstance(q.value, xr.DataArray)
+            }
+        )
+
+    def report(self) -> dict[str, Any]:
         from .report import build_report
 
         return build_report(self)
 
-    def write(self, outdir: str | Path) -> dict[str, Path]:
+    def write(self, outdir: str | Path, *, series: bool = False) -> dict[str, Path]:
+        """report.json, results.nc and report.html in ``outdir``.
+
+        ``series`` also writes every monitored and computed series at its own resolution
+        (compressed) into results.nc; by default it holds the reporting intervals.
+        """
         from .report import write_outputs
 
-        return write_outputs(self, Path(outdir))
+        return write_outputs(self, Path(outdir), series=series)
+
+    def to_project(self, folder: str | Path) -> Path:
+        """Write the project file and its data, so that ``reductions run`` reproduces it."""
+        from .export import write_project
+
+        return write_project(self, Path(folder))
 
 
-def select_gwp(project: Project, methodology: type[Methodology]) -> tuple[dict[str, GWP], str]:
-    """The GWP values of the project, by the methodology's rule or the project's choice."""
-    rule = methodology.gwp_rule
-    start, end = project.period.start, project.period.end
-    if rule == "cdm":
-        for boundary in (dt.date(2013, 1, 1), dt.date(2021, 1, 1)):
-            if start < boundary <= end:
-                raise ParameterError(
-                    f"the period crosses {boundary}, where the CDM GWP rule changes; split it",
-                    file=project.file_label,
-                    variable="period",
-                    rule=CDM_GWP_RULE,
-                )
-        values = {g: cdm_gwp(g, start) for g in ("CH4", "N2O")}
-        if project.gwp is not None and project.gwp.lower() != "cdm":
-            if project.gwp not in GWP_SETS:
-                raise ParameterError(
-                    f"unknown GWP set {project.gwp!r}",
-                    file=project.file_label,
-                    variable="project.gwp",
-                    rule=f"one of {GWP_SETS} or 'cdm'",
-                )
-            chosen = {g: gwp(g, project.gwp) for g in ("CH4", "N2O")}
-            if any(chosen[g].value != values[g].value for g in chosen):
-                project.noncompliance.append(
-                    f"project.gwp = {project.gwp!r} overrides the GWP prescribed by the rule: "
-                    f"{CDM_GWP_RULE}"
-                )
-            return chosen, f"project file: {project.gwp} (overrides the CDM rule)"
-        return values, CDM_GWP_RULE
-    if rule == "project":
-        if project.gwp is None:
-            raise ParameterError(
-                "the methodology lets the project choose the GWP set; none given",
-                file=project.file_label,
-                variable="project.gwp",
-                rule=f"one of {GWP_SETS}",
-            )
-        if project.gwp not in GWP_SETS:
-            raise ParameterError(
-                f"unknown GWP set {project.gwp!r}",
-                file=project.file_label,
-                variable="project.gwp",
-                rule=f"one of {GWP_SETS}",
-            )
-        return {g: gwp(g, project.gwp) for g in ("CH4", "N2O")}, f"project file: {project.gwp}"
-    return {}, "the methodology uses no GWP"
+def check_findings(project: Project, findings: Sequence[Finding]) -> list[Finding]:
+    """Stop on a disqualifying finding unless the project overrides it (failures only).
 
-
-def check_findings(project: Project, findings: Sequence[Finding]) -> None:
-    """Stop on a disqualifying finding unless the project overrides it (failures only)."""
+    Returns the findings with every overridden failure recorded as ``overridden``.
+    """
     overridden = {o.finding: o for o in project.overrides}
+    out = []
     for f in findings:
         if f.status == Status.NOT_SUPPORTED:
             raise ApplicabilityError(
@@ -130,71 +103,326 @@ def check_findings(project: Project, findings: Sequence[Finding]) -> None:
                 rule=f"{f.clause}; not yet supported",
             )
         if f.status == Status.FAIL:
-            if f.name in overridden:
-                project.noncompliance.append(
-                    f"applicability finding {f.name} failed and was overridden: "
-                    f"{overridden[f.name].reason}"
+            if f.name not in overridden:
+                raise ApplicabilityError(
+                    f"{f.message} [{f.name}]", file=project.file_label, rule=f.clause
                 )
-                continue
-            raise ApplicabilityError(
-                f"{f.message} [{f.name}]", file=project.file_label, rule=f.clause
+            f = Finding(
+                f.name,
+                f.clause,
+                Status.OVERRIDDEN,
+                f"{f.message}; overridden: {overridden[f.name].reason}",
+                {**f.values, "override_reason": overridden[f.name].reason},
             )
+        out.append(f)
+    return out
+
+
+def _check_overrides(project: Project, findings: Sequence[Finding]) -> None:
     names = {f.name for f in findings}
-    for name in overridden:
-        if name not in names:
+    for o in project.overrides:
+        if o.finding not in names:
+            from .errors import did_you_mean
+
             raise ApplicabilityError(
-                f"override names no finding of this methodology: {name!r}",
+                f"override names no finding of this methodology: {o.finding!r}"
+                f"{did_you_mean(o.finding, sorted(names))}",
                 file=project.file_label,
                 variable="override",
             )
 
 
-def _naming_project_file(exc: InputError, project: Project) -> InputError:
-    """The same error, naming the project file (raised where the file was not known)."""
-    return type(exc)(
-        exc.message,
-        file=project.file_label,
-        variable=exc.variable,
-        where=exc.where,
-        rule=exc.rule,
-    )
+def run_project(path: str | Path, available: Available | None = None) -> Result:
+    """Run the project file at ``path`` and return its :class:`Result`."""
+    return run(load_project(path), available)
 
 
-def run_project(
-    path: str | Path, available: dict[tuple[str, str], type[Methodology]] | None = None
-) -> Result:
-    """Run the project file at ``path`` and return its :class:`Result`.
-
-    An input error raised where the project file was not known (the registry, the
-    monitoring checks, a plugin) is raised again naming the project file.
-    """
-    project = load_project(path)
+def run(project: Project, available: Available | None = None) -> Result:
+    """Run a frozen project. An input error raised where the project file was not known
+    (the registry, a plugin) is raised again naming the project file."""
     try:
         return _run(project, available)
     except InputError as exc:
         if exc.file is not None:
             raise
-        raise _naming_project_file(exc, project) from None
+        raise type(exc)(
+            exc.message,
+            file=project.file_label,
+            variable=exc.variable,
+            where=exc.where,
+            rule=exc.rule,
+        ) from None
 
 
-def _run(project: Project, available: dict[tuple[str, str], type[Methodology]] | None) -> Result:
+def resolve(
+    project: Project, available: Available | None = None
+) -> tuple[type[Methodology], Inputs, list[Finding], list[GwpChoice]]:
+    """The methodology and the frozen inputs of a project, before any data are read.
+
+    Returns the methodology, the inputs (without monitored series), the findings made
+    resolving them (overridden prescribed values or GWP rule) and the GWP choice of each
+    part of the period.
+    """
     methodology = registry.get(project.methodology, project.methodology_version, available)
-    resolve_parameters(project, methodology)
-    gwp_values, gwp_rule = select_gwp(project, methodology)
-    project.gwp_values = gwp_values
-    instance = methodology()
-    findings = list(instance.applicability(project))
-    check_findings(project, findings)
-    monitoring, quality = load_monitoring(project, methodology)
-    ledger = instance.quantify(project, monitoring)
-    ledger.check()
-    for s in TOTALS:
-        if ledger[s].unit not in ("t", "tCO2e"):
-            raise ApplicabilityError(
-                f"{s} is in {ledger[s].unit}, not t CO2e", rule="totals are in t CO2e"
-            )
-    result = Result(
-        project, methodology, findings, monitoring, quality, ledger, gwp_values, gwp_rule
+    parameters, findings = resolve_parameters(project, methodology)
+    choices, gwp_findings = select_gwp(project, methodology)
+    calibrations = tuple(c for t in project.tables.values() for c in t.calibrations)
+    base = Inputs(
+        methodology,
+        project.name,
+        parameters,
+        choices[0].values,
+        choices[0].rule,
+        project.period,
+        project.period,
+        project.baseline,
+        project.mapped(),
+        calibrations,
     )
-    result.interval_labels()  # data coarser than the reporting interval: stop here
-    return result
+    return methodology, base, findings + gwp_findings, choices
+
+
+def _run(project: Project, available: Available | None) -> Result:
+    methodology, base, findings, choices = resolve(project, available)
+    parameters = base.parameters
+    instance = methodology()
+    applicability = list(instance.applicability(base))
+    findings += check_findings(project, applicability)
+    loaded = load(project, methodology)
+    ledgers, qualities = [], []
+    for choice in choices:
+        period = Period(
+            choice.dates.start, choice.dates.end, project.period.timezone, project.period.reporting
+        )
+        series, axes, quality = series_for(
+            loaded, methodology, period, project.period, project.baseline, parameters
+        )
+        inputs = dataclasses.replace(
+            base,
+            gwp=choice.values,
+            gwp_rule=choice.rule,
+            period=period,
+            series=MappingProxyType(series),
+        )
+        ledger = Ledger(
+            methodology.label(), sources=[s.code for s in methodology.sources], axes=axes
+        )
+        ledger_inputs(
+            ledger,
+            parameters,
+            {p.symbol: p for p in methodology.parameters},
+            series,
+            {v.symbol: v for v in methodology.monitoring},
+        )
+        with xr.set_options(arithmetic_join="exact", keep_attrs=False):
+            instance.quantify(inputs, ledger)
+        ledger.check()
+        for s in TOTALS:
+            if ledger[s].unit not in ("t", "tCO2e"):
+                raise ApplicabilityError(
+                    f"{s} is in {ledger[s].unit}, not t CO2e", rule="totals are in t CO2e"
+                )
+        ledgers.append(ledger)
+        qualities.append(quality)
+    ledger = merge_ledgers(ledgers, [c.dates for c in choices])
+    findings += check_findings(project, ledger.findings)
+    _check_overrides(project, findings)
+    quality = merge_quality(qualities)
+    lo, hi = project.period.utc_bounds()
+    groups = ReportingGroups.build(
+        ledger.axes, lo, hi, project.period.timezone, project.period.reporting
+    )
+    return Result(
+        project,
+        methodology,
+        dataclasses.replace(base, series=MappingProxyType({})),
+        tuple(findings),
+        ledger,
+        quality,
+        tuple(choices),
+        groups,
+    )
+
+
+# --- joining the parts of a period ----------------------------------------------------------
+
+
+def merge_ledgers(ledgers: Sequence[Ledger], parts: Sequence[Any]) -> Ledger:
+    """One ledger from the ledgers of consecutive parts of a period.
+
+    Series on the reporting time axes are joined along time; values equal in every part
+    stay as they are; other values get a ``segment`` dimension (a GWP, say).
+    """
+    if len(ledgers) == 1:
+        return ledgers[0]
+    first = ledgers[0]
+    labels = [f"{p.start.isoformat()}/{p.end.isoformat()}" for p in parts]
+    axes: list[TimeAxis] = []
+    for k, ax in enumerate(first.axes):
+        group = [lg.axes[k] for lg in ledgers]
+        if all(a.matches(ax.start) for a in group):
+            axes.append(ax)
+        else:
+            axes.append(
+                TimeAxis(
+                    np.concatenate([a.start for a in group]), np.concatenate([a.end for a in group])
+                )
+            )
+    merged = Ledger(first.methodology, sources=first.sources, axes=axes)
+    for symbol in first.symbols():
+        qs = [lg[symbol] if symbol in lg else None for lg in ledgers]
+        if any(q is None for q in qs) or any(lg.symbols() != first.symbols() for lg in ledgers):
+            raise LedgerError(
+                f"{first.methodology}: the parts of the period have different quantities"
+            )
+        merged._quantities[symbol] = _merge_quantity([q for q in qs if q is not None], labels)
+    seen = set()
+    for lg in ledgers:
+        for f in lg.findings:
+            key = (f.name, f.status, f.message)
+            if key not in seen:
+                seen.add(key)
+                merged.findings.append(f)
+    return merged
+
+
+def _same(values: Sequence[Any]) -> bool:
+    a = values[0]
+    for b in values[1:]:
+        if isinstance(a, xr.DataArray) != isinstance(b, xr.DataArray):
+            return False
+        if isinstance(a, xr.DataArray):
+            if not a.identical(b):
+                return False
+        elif a != b:
+            return False
+    return True
+
+
+def _merge_quantity(qs: Sequence[Quantity], labels: Sequence[str]) -> Quantity:
+    q = qs[0]
+    values = [x.value for x in qs]
+    equations = list(dict.fromkeys(x.equation for x in qs))
+    value: Any
+    if _same(values):
+        value = values[0]
+    elif all(isinstance(v, xr.DataArray) and "time" in v.dims for v in values):
+        value = xr.concat([v for v in values if isinstance(v, xr.DataArray)], dim="time")
+    else:
+        arrays: list[xr.DataArray] = [
+            v if isinstance(v, xr.DataArray) else xr.DataArray(v) for v in values
+        ]
+        value = xr.concat(arrays, dim="segment").assign_coords(segment=list(labels))
+    return dataclasses.replace(q, value=value, equation="; ".join(equations))
+
+
+def merge_quality(qualities: Sequence[DataQuality]) -> DataQuality:
+    if len(qualities) == 1:
+        return qualities[0]
+    first = qualities[0]
+    for q in qualities[1:]:
+        for name, t in q.tables.items():
+            m = first.tables[name]
+            if t.period == "reporting":
+                m.intervals += t.intervals
+                m.gaps.extend(t.gaps)
+                for k, v in t.filled_intervals.items():
+                    m.filled_intervals[k] = m.filled_intervals.get(k, 0) + v
+            m.resampled = list(dict.fromkeys(m.resampled + t.resampled))
+    return first
+
+
+# --- the Python API --------------------------------------------------------------------------
+
+
+def quantify(
+    methodology: str,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    monitoring: Any = None,
+    period: tuple[dt.date, dt.date],
+    version: str | None = None,
+    timezone: str = "UTC",
+    reporting: str = "total",
+    gwp: str | None = None,
+    baseline: tuple[dt.date, dt.date] | None = None,
+    tables: Mapping[str, Mapping[str, Any]] | None = None,
+    name: str = "in-memory project",
+    overrides: Mapping[str, str] | None = None,
+    available: Available | None = None,
+) -> Result:
+    """Quantify a project from Python objects, with no file: the same result as a project file.
+
+    Parameters
+    ----------
+    methodology
+        Installed methodology id (``"cdm.acm0002"``); ``version`` names the version when
+        several are installed.
+    parameters
+        ``symbol: value`` (in the methodology's unit) or ``symbol: {"value":, "unit":,
+        "source":}``, as in a project file's ``[parameters]``.
+    monitoring
+        An ``xarray.Dataset`` (variables named by symbol, ``attrs["units"]``, a ``time``
+        coordinate), a ``pandas.DataFrame`` (columns named by symbol, a ``time`` column or
+        a DatetimeIndex; give units in ``tables``), or ``{table: Dataset | DataFrame}``.
+    period
+        First and last local day of the period (inclusive).
+    tables
+        Per table, the settings of a ``[monitoring.<table>]`` block (``interval``,
+        ``label``, ``time``, ``period``, ``kind``, ``variables``...). By default the
+        variables are the data's columns that the methodology monitors, timestamps label
+        the start of their interval, and the interval is inferred.
+    """
+    single = isinstance(monitoring, xr.Dataset) or not isinstance(monitoring, Mapping)
+    data = {"data": monitoring} if single else dict(monitoring)
+    settings = dict(tables or {})
+    mon: dict[str, Any] = {}
+    for table, obj in data.items():
+        spec = dict(settings.pop(table, {}))
+        spec.setdefault("time", "time")
+        spec.setdefault("label", "start")
+        if "variables" not in spec:
+            spec["variables"] = _default_variables(methodology, version, obj, available)
+        mon[table] = spec
+    if settings:
+        raise InputError(
+            f"settings for table(s) {sorted(settings)} without data", variable="tables"
+        )
+    doc: dict[str, Any] = {
+        "project": {"name": name, "methodology": methodology},
+        "period": {
+            "start": period[0],
+            "end": period[1],
+            "timezone": timezone,
+            "reporting": reporting,
+        },
+        "parameters": dict(parameters or {}),
+        "monitoring": mon,
+        "override": [{"finding": k, "reason": v} for k, v in (overrides or {}).items()],
+    }
+    if version is not None:
+        doc["project"]["methodology_version"] = version
+    if gwp is not None:
+        doc["project"]["gwp"] = gwp
+    if baseline is not None:
+        doc["period"]["baseline"] = {"start": baseline[0], "end": baseline[1]}
+    project = project_from_dict(doc, None, "<python>", data)
+    return run(project, available)
+
+
+def _default_variables(
+    methodology: str, version: str | None, obj: Any, available: Available | None
+) -> dict[str, Any]:
+    cls = registry.get(methodology, version, available)
+    symbols = {v.symbol for v in cls.monitoring}
+    if isinstance(obj, xr.Dataset):
+        return {
+            str(k): {
+                "column": str(k),
+                **({"unit": obj[k].attrs["units"]} if "units" in obj[k].attrs else {}),
+            }
+            for k in obj.data_vars
+            if k in symbols
+        }
+    columns = list(getattr(obj, "columns", []))
+    return {str(c): {"column": str(c)} for c in columns if c in symbols}

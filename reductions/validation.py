@@ -114,13 +114,22 @@ def _check(name: str, result: Result, e: dict[str, Any], file: str) -> Row:
     return Row(name, symbol, want, value, want_unit, rel, passed, e.get("why", ""))
 
 
-def run_cases(cases_dir: Path, names: list[str] | None = None) -> tuple[str, bool]:
+def packaged_cases() -> Path:
+    """The folder of the validation cases shipped with the package."""
+    from importlib import resources
+
+    return Path(str(resources.files("validation").joinpath("cases")))
+
+
+def run_cases(cases_dir: Path | None, names: list[str] | None = None) -> tuple[str, bool]:
     """Run the named cases (or all), return the printed table and whether all passed."""
+    if cases_dir is None:
+        cases_dir = packaged_cases()
     if not cases_dir.is_dir():
         raise ProjectFileError(
             "validation cases folder not found",
             file=str(cases_dir),
-            rule="run from the repository root or pass --cases-dir",
+            rule="pass --cases-dir a folder of cases",
         )
     folders = sorted(p for p in cases_dir.iterdir() if (p / "expected.toml").is_file())
     if names:

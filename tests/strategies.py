@@ -495,8 +495,7 @@ def combined_margin_of(parameters: Mapping[str, Any], weights: Sequence[float]) 
 
 
 #: Illustrative grid factors of the fixtures [t/MWh]: the Armenian standardized baseline
-#: ASB0038-2018 v01.0, Table 1 (OM 0.4620, BM 0.3456 tCO2/MWh), as transcribed in
-#: /work/notes/research-renewable.md, case V1.
+#: ASB0038-2018 v01.0, Table 1 (OM 0.4620, BM 0.3456 tCO2/MWh).
 OM_ARMENIA, BM_ARMENIA = 0.4620, 0.3456
 
 

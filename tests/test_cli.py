@@ -99,15 +99,16 @@ def test_describe_prints_parameters_variables_equations(
     for v in cls.monitoring:
         assert f"  {v.symbol} [{v.unit}]" in variables
         assert "missing data:" in variables
-    for e in cls.equations:
+    listed = cls.equation_list()
+    for e in listed:
         assert f"  {e.reference}: {e.text}" in equations
-    assert len(cls.equations) >= 4
+    assert len(listed) >= 4
 
 
 def test_describe_acm0002_names_the_published_equations(capsys: pytest.CaptureFixture) -> None:
     _, out, _ = _run(capsys, "describe", "cdm.acm0002")
     assert "BE_y = EG_PJ_y * EF_grid_CM_y" in out
-    assert "EF_grid_CM_y = w_OM * EF_grid_OM_y + w_BM * EF_grid_BM_y" in out
+    assert "TOOL07 v07.0 Step 6: EF_grid_CM_y = EF_grid_OM_y * w_OM + EF_grid_BM_y * w_BM" in out
     assert "EF_grid_OM_y: " in out and "[t/MWh]" in out
 
 
@@ -160,7 +161,13 @@ def test_run_prints_totals_and_writes_three_files(
     assert math.fsum(i["ER"] for i in doc["intervals"]) == pytest.approx(totals["ER"], rel=1e-12)
 
     with xr.open_dataset(out_dir / "results.nc", engine="h5netcdf") as ds:
-        assert ds.sizes["time"] == 72
+        assert list(ds["interval"].values) == ["2024-01-01", "2024-01-02", "2024-01-03"]
+        assert float(np.sum(ds["ER"].values)) == pytest.approx(totals["ER"], rel=1e-12)
+    # With --series, every series at its own resolution too (72 hours).
+    code, _, err = _run(capsys, "run", str(project), "-o", str(out_dir), "--series")
+    assert code == 0, err
+    with xr.open_dataset(out_dir / "results.nc", engine="h5netcdf") as ds:
+        assert ds.sizes["time"] == 72 and ds.sizes["interval"] == 3
         assert float(np.sum(ds["ER"].values)) == pytest.approx(totals["ER"], rel=1e-12)
     page = (out_dir / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and "CLI fixture" in page
@@ -300,10 +307,13 @@ def test_verify_bad_report_is_exit_2(
 
 
 def _without_created(path: Path) -> list[str]:
+    """The report's lines but ``created`` and the ``digest`` that covers it."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    created = [i for i, line in enumerate(lines) if line.startswith('  "created": ')]
-    assert len(created) == 1
-    return lines[: created[0]] + lines[created[0] + 1 :]
+    dropped = [
+        i for i, line in enumerate(lines) if line.startswith(('  "created": ', '  "digest": '))
+    ]
+    assert len(dropped) == 2
+    return [line for i, line in enumerate(lines) if i not in dropped]
 
 
 def test_two_runs_give_the_same_report_apart_from_created(

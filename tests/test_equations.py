@@ -6,15 +6,15 @@
 - Eq. (4) of CCER-01-002-V01 and ACM0002 v22.0 para. 5.7: ER_y = BE_y - PE_y (- LE_y).
 
 (Equation texts: CCER-01-002-V01 as transcribed in knifesoft/isostds
-docs/carbon/CCER-01-002.md; see /work/notes/research-renewable.md sections 1.2 and 3.3.
-The ACM0002 v22.0 numbering is secondary there.)
+docs/carbon/CCER-01-002.md. The ACM0002 v22.0 numbering is as cited by public
+implementations of v22.0.)
 
 The meter figures are those a CDM issuance check quotes for a project's monitoring
-period (https://cdm.unfccc.int/IRCheck/iss_forms/1C7MJILH4KFX0A5/viewPublic; see
-/work/notes/research-cases.md section C): export 48,804.720 MWh and import 415.440 MWh as
-determined by the DOE (invoice basis), 48,797.160 MWh and 424.320 MWh metered. The
-expected values are hand arithmetic on those figures; a float result is compared at
-1e-12 relative (a few ulps of the subtraction and product), not exactly.
+period (https://cdm.unfccc.int/IRCheck/iss_forms/1C7MJILH4KFX0A5/viewPublic): export
+48,804.720 MWh and import 415.440 MWh as determined by the DOE (invoice basis),
+48,797.160 MWh and 424.320 MWh metered. The expected values are hand arithmetic on those
+figures; a float result is compared at 1e-12 relative (a few ulps of the subtraction and
+product), not exactly.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from methodologies.renewable.equations import (
     net_electricity_supplied,
 )
 from reductions.methodology import Finding, Methodology, Status
-from reductions.project import load_project, resolve_parameters
+from reductions.project import load_project
+from reductions.run import resolve
 from tests.strategies import ACM0002_BASE, BM_ARMENIA, CCER_BASE, OM_ARMENIA, write_project
 
 EXPORT, IMPORT = 48_804.720, 415.440  # DOE-determined, invoice basis [MWh]
@@ -83,7 +84,9 @@ def test_emission_reductions_eq4() -> None:
     """ER = BE - PE - LE, element by element."""
     assert float(emission_reductions(20_947.719312, 0.0, 0.0)) == 20_947.719312
     np.testing.assert_allclose(
-        emission_reductions([10.0, 5.0], [1.0, 0.5], [0.25, 0.0]), [8.75, 4.5], rtol=1e-15
+        emission_reductions(np.array([10.0, 5.0]), np.array([1.0, 0.5]), np.array([0.25, 0.0])),
+        [8.75, 4.5],
+        rtol=1e-15,
     )
 
 
@@ -107,9 +110,8 @@ def findings(
             "variables": {"EG_export": {"column": "e", "unit": "MWh"}},
         },
     )
-    project = load_project(path)
-    resolve_parameters(project, methodology)
-    return {f.name.rsplit(".", 1)[1]: f for f in methodology().applicability(project)}
+    _, inputs, _, _ = resolve(load_project(path), {methodology.key(): methodology})
+    return {f.name.rsplit(".", 1)[1]: f for f in methodology().applicability(inputs)}
 
 
 ACM = {

@@ -8,8 +8,9 @@
   N2O 265;
 - AR6 (IPCC 2021, WG I Ch. 7, Table 7.15 and Table 7.SM.7): CH4 27.9, N2O 273.
 
-(Values as collected in /work/notes/research-renewable.md section 5.2, which cross-checks
-them against the GHG Protocol GWP table.)
+(Values cross-checked against the CC0 dataset openclimatedata/globalwarmingpotentials and
+the GHG Protocol's "Global Warming Potential Values" table; see the table's
+``checked_against`` column.)
 
 CDM rule: for emission reductions achieved on or after 1 January 2021, "the lowest value
 from the IPCC assessment reports for each greenhouse gas for a 100-year time horizon",
@@ -27,13 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
 
 from reductions.errors import ParameterError
 from reductions.factors import GWP_SETS, cdm_gwp, gwp
-from reductions.ledger import Ledger, start_ledger
-from reductions.methodology import Finding, Methodology, MonitoringVariable, Status
-from reductions.project import Project
+from reductions.plugin import Finding, Inputs, Ledger, Methodology, MonitoringVariable, Status
 from reductions.run import run_project
 from tests.strategies import write_project
 
@@ -62,7 +60,7 @@ def test_gwp_sets_and_unknown() -> None:
     with pytest.raises(ParameterError, match="AR3"):
         gwp("CH4", "AR3")
     with pytest.raises(ParameterError):
-        gwp("SF6", "AR5")
+        gwp("HFC-999", "AR5")
 
 
 @pytest.mark.parametrize(
@@ -95,14 +93,13 @@ class MethaneToy(Methodology):
         MonitoringVariable("N2O", "nitrous oxide destroyed", "t"),
     )
 
-    def applicability(self, project: Project) -> Sequence[Finding]:
+    def applicability(self, inputs: Inputs) -> Sequence[Finding]:
         return [Finding("test.gwp.applicability.any", "toy", Status.PASS, "always")]
 
-    def quantify(self, project: Project, monitoring: xr.Dataset) -> Ledger:
-        led = start_ledger(type(self), project, monitoring)
+    def quantify(self, inputs: Inputs, led: Ledger) -> None:
         be = led.add(
             "BE",
-            led.value("CH4") * project.gwp_of("CH4") + led.value("N2O") * project.gwp_of("N2O"),
+            led.value("CH4") * inputs.gwp_of("CH4") + led.value("N2O") * inputs.gwp_of("N2O"),
             "t",
             "toy",
             ("CH4", "N2O"),
@@ -110,7 +107,6 @@ class MethaneToy(Methodology):
         pe = led.add("PE", 0.0, "t", "toy")
         le = led.add("LE", 0.0, "t", "toy")
         led.add("ER", be - pe - le, "t", "toy", ("BE", "PE", "LE"))
-        return led
 
 
 class ProjectChoiceToy(MethaneToy):
@@ -162,7 +158,7 @@ def test_run_uses_the_cdm_rule(tmp_path: Path) -> None:
     frame_start, frame_end = dt.date(2024, 3, 1), dt.date(2024, 3, 10)
     result = run_project(toy_project(tmp_path, frame_start, frame_end), available=TOYS)
     assert result.totals["ER"] == pytest.approx(10 * (21.0 + 1e-5 * 265.0), rel=1e-12)
-    section = result.report()["gwp"]
+    (section,) = result.report()["gwp"]
     assert "lowest of AR2, AR4 and AR5" in section["rule"]
     assert section["values"]["CH4"]["value"] == 21.0 and section["values"]["CH4"]["set"] == "AR2"
     assert section["values"]["N2O"]["value"] == 265.0 and section["values"]["N2O"]["set"] == "AR5"
@@ -176,12 +172,24 @@ def test_run_before_2013_uses_ar2(tmp_path: Path) -> None:
     assert result.totals["ER"] == pytest.approx(10 * (21.0 + 1e-5 * 310.0), rel=1e-12)
 
 
-def test_period_across_a_rule_change_is_refused(tmp_path: Path) -> None:
-    """A period from 2020-12-30 to 2021-01-02 would need two GWP sets: split it."""
-    with pytest.raises(ParameterError, match="2021-01-01"):
-        run_project(
-            toy_project(tmp_path, dt.date(2020, 12, 30), dt.date(2021, 1, 2)), available=TOYS
-        )
+def test_period_across_a_rule_change_is_split(tmp_path: Path) -> None:
+    """A period from 2020-12-30 to 2021-01-02 is quantified in two parts: two days under
+    AR4 (CH4 25, N2O 298) and two under the 2021 rule (CH4 21, N2O 265).
+    BE = 2 x (25 + 1e-5 x 298) + 2 x (21 + 1e-5 x 265) = 92.01126 t."""
+    result = run_project(
+        toy_project(tmp_path, dt.date(2020, 12, 30), dt.date(2021, 1, 2)), available=TOYS
+    )
+    expected = 2 * (25.0 + 1e-5 * 298.0) + 2 * (21.0 + 1e-5 * 265.0)
+    assert result.totals["ER"] == pytest.approx(expected, rel=1e-12)
+    parts = result.report()["gwp"]
+    assert [(p["from"], p["to"]) for p in parts] == [
+        ("2020-12-30", "2020-12-31"),
+        ("2021-01-01", "2021-01-02"),
+    ]
+    assert [p["values"]["CH4"]["set"] for p in parts] == ["AR4", "AR2"]
+    np.testing.assert_allclose(
+        result.ledger.series("BE"), [25.00298, 25.00298, 21.00265, 21.00265], rtol=1e-12
+    )
 
 
 def test_overriding_the_cdm_rule_is_non_compliant(tmp_path: Path) -> None:
@@ -190,9 +198,10 @@ def test_overriding_the_cdm_rule_is_non_compliant(tmp_path: Path) -> None:
     path = toy_project(tmp_path, dt.date(2024, 3, 1), dt.date(2024, 3, 10), gwp_set="AR5")
     result = run_project(path, available=TOYS)
     assert result.totals["ER"] == pytest.approx(10 * (28.0 + 1e-5 * 265.0), rel=1e-12)
-    compliance = result.report()["compliance"]
-    assert compliance["compliant"] is False
-    assert any("project.gwp = 'AR5'" in n for n in compliance["notes"])
+    report = result.report()
+    assert report["compliance"] == {"compliant": False, "overridden": ["test.gwp.gwp"]}
+    (finding,) = [f for f in report["findings"] if f["name"] == "test.gwp.gwp"]
+    assert finding["status"] == "overridden" and "project.gwp = 'AR5'" in finding["message"]
 
 
 def test_project_choice(tmp_path: Path) -> None:

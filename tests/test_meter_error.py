@@ -1,9 +1,8 @@
 """Conservative meter-error correction of CCER-01-002-V01 para. 7.3.4.
 
-The clause (text as transcribed in knifesoft/isostds docs/carbon/CCER-01-002.md, see
-/work/notes/research-renewable.md section 3.5): when a meter was not calibrated, was
-calibrated late, or its accuracy was beyond its class, the readings of that time are
-corrected conservatively:
+The clause (text as transcribed in knifesoft/isostds docs/carbon/CCER-01-002.md): when a
+meter was not calibrated, was calibrated late, or its accuracy was beyond its class, the
+readings of that time are corrected conservatively:
 
 - a) export (上网电量): calibrated on time but out of class -> reading x (1 - |actual basic
   error|); not calibrated -> reading x (1 - MPE of the accuracy class); calibrated late ->

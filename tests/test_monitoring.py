@@ -20,17 +20,17 @@ import pytest
 import xarray as xr
 
 from reductions.errors import MonitoringDataError
-from reductions.ledger import Ledger, start_ledger
-from reductions.methodology import (
+from reductions.plugin import (
     Finding,
+    Inputs,
+    Ledger,
     Methodology,
-    MissingDataRule,
     MonitoringVariable,
     Parameter,
     Status,
+    Substitute,
+    Zero,
 )
-from reductions.monitoring import load_monitoring
-from reductions.project import Project, load_project, resolve_parameters
 from reductions.run import run_project
 from reductions.timeutil import interval_offset
 from tests.strategies import ACM0002_BASE, BM_ARMENIA, OM_ARMENIA, hourly_frame, write_project
@@ -112,7 +112,7 @@ def test_register_rollover_declared(tmp_path: Path) -> None:
     assert result.totals["ER"] == pytest.approx(9.6 * CM_WIND, rel=1e-12)
     (applied,) = result.quality.events
     assert "EG_export: rollover" in applied and "monitoring.csv:6" in applied
-    assert result.report()["data_quality"]["events"] == [applied]
+    assert result.report()["data_quality"]["monitoring"]["events"] == [applied]
 
 
 def test_register_replacement_declared(tmp_path: Path) -> None:
@@ -195,10 +195,12 @@ def test_utc_with_offsets_equals_local_utc_plus_8(tmp_path: Path) -> None:
     b = run_project(interval_project(tmp_path / "utc", utc))
     c = run_project(interval_project(tmp_path / "iana", local, timezone="Asia/Shanghai"))
     for other in (b, c):
-        np.testing.assert_array_equal(other.monitoring["time"], a.monitoring["time"])
+        np.testing.assert_array_equal(
+            other.series["EG_export"]["time"], a.series["EG_export"]["time"]
+        )
         np.testing.assert_array_equal(other.ledger.series("ER"), a.ledger.series("ER"))
     # The first interval starts at local midnight, 16:00 UTC the day before.
-    assert a.monitoring["time"].values[0] == np.datetime64("2023-12-31T16:00")
+    assert a.series["EG_export"]["time"].values[0] == np.datetime64("2023-12-31T16:00")
     expected = (sum(EXPORT_24) - sum(IMPORT_24)) * CM_WIND
     assert a.totals["ER"] == pytest.approx(expected, rel=1e-12)
 
@@ -220,8 +222,12 @@ def test_label_start_and_end(tmp_path: Path) -> None:
             tmp_path / "start", hourly_frame(EXPORT_24, IMPORT_24, label="start"), label="start"
         )
     )
-    np.testing.assert_array_equal(start.monitoring["time"], end.monitoring["time"])
-    np.testing.assert_array_equal(start.monitoring["time_end"], end.monitoring["time_end"])
+    np.testing.assert_array_equal(
+        start.series["EG_export"]["time"], end.series["EG_export"]["time"]
+    )
+    np.testing.assert_array_equal(
+        start.series["EG_export"]["time_end"], end.series["EG_export"]["time_end"]
+    )
     np.testing.assert_array_equal(start.ledger.series("ER"), end.ledger.series("ER"))
     # Declared the wrong way round, the data miss the first hour of the period.
     with pytest.raises(MonitoringDataError, match="not covered"):
@@ -268,15 +274,16 @@ def test_netcdf_with_cf_units_equals_csv(tmp_path: Path) -> None:
     }
     path = write_project(folder, {}, parameters=ACM_PARAMS, monitoring=mon, start=DAY0, end=DAY0)
     nc = run_project(path)
-    assert nc.monitoring["EG_export"].attrs["source_units"] == "kWh"
-    assert nc.monitoring["EG_export"].attrs["units"] == "MWh"
-    np.testing.assert_array_equal(nc.monitoring["time"], csv.monitoring["time"])
+    assert nc.ledger["EG_export"].equation.endswith("export in kWh")
+    assert nc.series["EG_export"].attrs["units"] == "MWh"
+    np.testing.assert_array_equal(nc.series["EG_export"]["time"], csv.series["EG_export"]["time"])
     np.testing.assert_allclose(nc.ledger.series("ER"), csv.ledger.series("ER"), rtol=1e-12)
     assert nc.totals["ER"] == pytest.approx(csv.totals["ER"], rel=1e-12)
 
 
-def test_load_monitoring_dataset(tmp_path: Path) -> None:
-    """The ingested Dataset: canonical units in attrs, UTC interval bounds, file units kept."""
+def test_monitored_series_in_canonical_units(tmp_path: Path) -> None:
+    """The series a methodology receives: canonical units, UTC interval bounds, the file's
+    column and unit named in its provenance."""
     path = interval_project(
         tmp_path,
         hourly_frame(np.asarray(EXPORT_24) * 1000.0),
@@ -287,17 +294,16 @@ def test_load_monitoring_dataset(tmp_path: Path) -> None:
             }
         },
     )
-    from methodologies.renewable.acm0002 import ACM0002
-
-    project = load_project(path)
-    resolve_parameters(project, ACM0002)
-    ds, quality = load_monitoring(project, ACM0002)
-    assert ds.attrs["timezone"] == "UTC+08:00"
-    assert ds["EG_export"].attrs == {"units": "MWh", "column": "export", "source_units": "kWh"}
-    np.testing.assert_allclose(ds["EG_export"].values, EXPORT_24, rtol=1e-15)
-    step = ds["time_end"].values - ds["time"].values
+    result = run_project(path)
+    da = result.series["EG_export"]
+    assert da.attrs == {"units": "MWh"}
+    assert "'monitoring', export in kWh" in result.ledger["EG_export"].equation
+    np.testing.assert_allclose(da.values, EXPORT_24, rtol=1e-15)
+    step = da["time_end"].values - da["time"].values
     assert np.all(step == np.timedelta64(1, "h"))
-    assert quality.rows == quality.intervals == 24 and quality.gaps == []
+    assert result.report()["period"]["timezone"] == "UTC+08:00"
+    q = result.quality
+    assert q.rows == q.intervals == 24 and q.gaps == []
 
 
 # --- gaps and missing-data rules -------------------------------------------------------------
@@ -323,25 +329,21 @@ class GapToy(Methodology):
             "E_main",
             "main meter",
             "MWh",
-            missing=MissingDataRule("substitute", "toy rule 1: check meter", "E_check"),
+            missing=Substitute("E_check", "toy rule 1: check meter"),
         ),
-        MonitoringVariable(
-            "E_check", "check meter", "MWh", missing=MissingDataRule("zero", "toy rule 2: zero")
-        ),
+        MonitoringVariable("E_check", "check meter", "MWh", missing=Zero("toy rule 2: zero")),
     )
 
-    def applicability(self, project: Project) -> Sequence[Finding]:
+    def applicability(self, inputs: Inputs) -> Sequence[Finding]:
         return [Finding("test.gaps.applicability.any", "toy", Status.PASS, "always")]
 
-    def quantify(self, project: Project, monitoring: xr.Dataset) -> Ledger:
-        led = start_ledger(type(self), project, monitoring)
+    def quantify(self, inputs: Inputs, led: Ledger) -> None:
         be = led.add("BE", led.value("E_main") * led.value("EF"), "t", "toy", ("E_main", "EF"))
         pe = led.add(
             "PE", led.value("E_check") * led.value("EF_PE"), "t", "toy", ("E_check", "EF_PE")
         )
         le = led.add("LE", 0.0, "t", "toy")
         led.add("ER", be - pe - le, "t", "toy", ("BE", "PE", "LE"))
-        return led
 
 
 class ZeroToy(GapToy):
@@ -349,9 +351,7 @@ class ZeroToy(GapToy):
 
     version = "2"
     monitoring = (
-        MonitoringVariable(
-            "E_main", "main meter", "MWh", missing=MissingDataRule("zero", "toy rule 3: zero")
-        ),
+        MonitoringVariable("E_main", "main meter", "MWh", missing=Zero("toy rule 3: zero")),
         GapToy.monitoring[1],
     )
 
@@ -402,7 +402,7 @@ def test_missing_cells_substitute_and_zero(tmp_path: Path) -> None:
     assert result.totals["BE"] == pytest.approx(23.5, rel=1e-12)
     assert result.totals["PE"] == pytest.approx(3.45, rel=1e-12)
     assert result.totals["ER"] == pytest.approx(20.05, rel=1e-12)
-    dq = result.report()["data_quality"]
+    dq = result.report()["data_quality"]["monitoring"]
     assert dq["filled_intervals"] == {"E_check": 1, "E_main": 2}
     gaps = {g["variable"]: g for g in dq["gaps"]}
     assert gaps["E_main"] == {
@@ -425,7 +425,7 @@ def test_missing_rows_zero_rule(tmp_path: Path) -> None:
     frame = gap_frame().drop(index=[7, 8]).reset_index(drop=True)
     result = run_project(gap_project(tmp_path, frame, version="2"), available=TOYS)
     assert result.totals["ER"] == pytest.approx(18.7, rel=1e-12)
-    dq = result.report()["data_quality"]
+    dq = result.report()["data_quality"]["monitoring"]
     assert dq["rows"] == 22
     for gap in dq["gaps"]:
         assert (gap["start"], gap["end"], gap["hours"]) == (
@@ -536,7 +536,9 @@ def test_netcdf_units_with_an_offset_are_exact_instants(tmp_path: Path) -> None:
         }
         path = write_project(sub, {}, parameters=ACM_PARAMS, monitoring=mon, start=DAY0, end=DAY0)
         results.append(run_project(path))
-    np.testing.assert_array_equal(results[0].monitoring["time"], results[1].monitoring["time"])
+    np.testing.assert_array_equal(
+        results[0].series["EG_export"]["time"], results[1].series["EG_export"]["time"]
+    )
     assert results[0].totals["ER"] == results[1].totals["ER"]
 
 

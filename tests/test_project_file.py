@@ -22,7 +22,7 @@ def test_bare_value_is_in_the_declared_unit(tmp_path: Path) -> None:
     edit(p, line, "EF_grid_OM_y = 0.8922")
     bare = run_project(p)
     assert bare.totals["ER"] == explicit.totals["ER"]
-    assert "no unit given" in bare.project.parameters["EF_grid_OM_y"].source
+    assert "no unit given" in bare.inputs.parameters["EF_grid_OM_y"].source
 
 
 def test_bare_value_in_another_unit_is_not_converted(tmp_path: Path) -> None:

@@ -6,12 +6,12 @@ Two published, independent test vectors (both give OM, BM and the combined margi
   system of the Republic of Armenia for 2016", Table 1 (approved by the CDM EB, in force
   19 Feb 2018 to 18 Feb 2021): OM 0.4620, BM 0.3456 t CO2/MWh; CM 0.4329 for wind and
   solar (crediting periods 1-3), 0.4038 for all other projects in the first crediting
-  period, 0.3748 in the second and third. Values as transcribed in
-  /work/notes/research-renewable.md, case V1.
+  period, 0.3748 in the second and third. Values as published at
+  http://www.nature-ic.am/en/publication/Standardized-baseline--Grid-emission-factor-for-the-electricity-system-of-the-Republic-of-Armenia-for-2016/10540.
 - Philippines Department of Energy, "2015-2017 National Grid Emission Factor (NGEF)",
   Table 2, Mindanao grid: OM 0.7797, BM 0.8045 t CO2/MWh; CM 0.7859 (wind and solar),
-  0.7921 (other projects). https://doe.gov.ph/electric-power/2015-2017-national-grid-emission-factor-ngef
-  (/work/notes/research-cases.md, section A). Here BM > OM, so the wind/solar CM is the
+  0.7921 (other projects). https://doe.gov.ph/electric-power/2015-2017-national-grid-emission-factor-ngef.
+  Here BM > OM, so the wind/solar CM is the
   lower one: a sign check of the weights.
 
 Tolerances: published CMs have four decimals, so a CM computed from the published
@@ -137,7 +137,7 @@ def test_acm0002_records_tool07_weights_and_cm(tmp_path: Path) -> None:
     assert "TOOL07 v07.0 Step 6, wind, crediting period 1" in led["w_OM"].equation
     assert led["EF_grid_CM_y"].total() == pytest.approx(0.4329, abs=HALF_DIGIT)
     assert led["EF_grid_CM_y"].inputs == ("EF_grid_OM_y", "EF_grid_BM_y", "w_OM", "w_BM")
-    assert result.report()["compliance"] == {"compliant": True, "notes": []}
+    assert result.report()["compliance"] == {"compliant": True, "overridden": []}
 
 
 def test_acm0002_weight_override_is_non_compliant(tmp_path: Path) -> None:
@@ -166,7 +166,11 @@ def test_acm0002_weight_override_is_non_compliant(tmp_path: Path) -> None:
     )
     result = run_project(path)
     assert result.ledger["EF_grid_CM_y"].total() == pytest.approx(0.4038, abs=HALF_DIGIT)
-    compliance = result.report()["compliance"]
-    assert compliance["compliant"] is False
-    assert any("w_OM" in n and "0.75" in n for n in compliance["notes"])
+    report = result.report()
+    assert report["compliance"] == {
+        "compliant": False,
+        "overridden": ["cdm.acm0002.parameters.w_OM", "cdm.acm0002.parameters.w_BM"],
+    }
+    (w_om,) = [f for f in report["findings"] if f["name"] == "cdm.acm0002.parameters.w_OM"]
+    assert w_om["status"] == "overridden" and w_om["values"] == {"given": 0.5, "prescribed": 0.75}
     assert result.totals["ER"] == pytest.approx(48 * 0.4038, abs=48 * HALF_DIGIT)

@@ -15,19 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import xarray as xr
-
-from reductions.ledger import Ledger, start_ledger
-from reductions.methodology import (
+from reductions.plugin import (
     Equation,
     Finding,
+    Inputs,
+    Ledger,
     Methodology,
     MonitoringVariable,
     Parameter,
     Source,
     Status,
 )
-from reductions.project import Project
 from reductions.tools.grid_emission_factor import TOOL07, cm_weights, combined_margin
 
 from .equations import baseline_emissions_grid, emission_reductions, net_electricity_supplied
@@ -145,23 +143,23 @@ class ACM0002(Methodology):
         ),
     )
     equations = (
-        Equation("ACM0002 v22.0 eq. (11)", "BE_y = EG_PJ_y * EF_grid_CM_y"),
+        net_electricity_supplied,
         Equation("ACM0002 v22.0 eq. (12)", "greenfield: EG_PJ_y = EG_facility_y"),
-        Equation("ACM0002 v22.0, EG_facility,y", "EG_facility_y = EG_export_y - EG_import_y"),
-        Equation("TOOL07 v07.0 Step 6", "EF_grid_CM_y = w_OM * EF_grid_OM_y + w_BM * EF_grid_BM_y"),
+        combined_margin,
+        baseline_emissions_grid,
         Equation(
             "ACM0002 v22.0 eq. (1)",
-            "PE_y = PE_FF_y + PE_GP_y + PE_HP_y = 0 (greenfield "
-            "wind and solar without fossil fuel)",
+            "PE_y = PE_FF_y + PE_GP_y + PE_HP_y = 0 (greenfield wind and solar without fossil "
+            "fuel)",
         ),
         Equation("ACM0002 v22.0 para. 5.6", "LE_y = 0"),
-        Equation("ACM0002 v22.0 para. 5.7", "ER_y = BE_y - PE_y - LE_y"),
+        emission_reductions,
     )
 
-    def applicability(self, project: Project) -> Sequence[Finding]:
+    def applicability(self, inputs: Inputs) -> Sequence[Finding]:
         p = self.id + ".applicability."
-        activity = project.value("project_activity")
-        tech = project.value("technology")
+        activity = inputs.value("project_activity")
+        tech = inputs.value("technology")
         findings = [
             Finding(
                 p + "project_activity",
@@ -183,7 +181,7 @@ class ACM0002(Methodology):
                 {"technology": tech},
             ),
             _declared(
-                project,
+                inputs,
                 p,
                 "fuel_switch_on_site",
                 Status.FAIL,
@@ -193,7 +191,7 @@ class ACM0002(Methodology):
                 "no fuel switch at the site",
             ),
             _declared(
-                project,
+                inputs,
                 p,
                 "fossil_fuel_on_site",
                 Status.NOT_SUPPORTED,
@@ -202,7 +200,7 @@ class ACM0002(Methodology):
                 "no fossil fuel at the plant: PE_FF,y = 0",
             ),
             _declared(
-                project,
+                inputs,
                 p,
                 "storage",
                 Status.NOT_SUPPORTED,
@@ -211,7 +209,7 @@ class ACM0002(Methodology):
                 "no storage",
             ),
         ]
-        if "EG_import" not in project.monitoring.variables:
+        if not inputs.has("EG_import"):
             findings.append(
                 Finding(
                     p + "import_meter",
@@ -223,27 +221,30 @@ class ACM0002(Methodology):
             )
         return findings
 
-    def quantify(self, project: Project, monitoring: xr.Dataset) -> Ledger:
-        ledger = start_ledger(type(self), project, monitoring)
+    def quantify(self, inputs: Inputs, ledger: Ledger) -> None:
         ref = self.reference
-        tech, cp = project.value("technology"), project.value("crediting_period")
+        tech, cp = inputs.value("technology"), inputs.value("crediting_period")
         table = cm_weights(tech, cp)
         for w in ("w_OM", "w_BM"):
-            if w not in project.parameters:
-                ledger.add(
+            prescribed = getattr(table, w)
+            if not inputs.given(w):
+                ledger.parameter(
                     w,
-                    getattr(table, w),
+                    prescribed,
                     "1",
                     f"{TOOL07} Step 6, {tech}, crediting period {cp}",
-                    (),
                     f"Weight of the {w[2:]} (TOOL07 table)",
-                    role="parameter",
-                    extensive=False,
                 )
-            elif project.value(w) != getattr(table, w):
-                project.noncompliance.append(
-                    f"parameters.{w} = {project.value(w)} differs from TOOL07's "
-                    f"{getattr(table, w)} for {tech} in crediting period {cp}"
+            elif inputs.value(w) != prescribed:
+                ledger.finding(
+                    Finding(
+                        f"{self.id}.parameters.{w}",
+                        f"{TOOL07} Step 6",
+                        Status.OVERRIDDEN,
+                        f"parameters.{w} = {inputs.value(w)} differs from TOOL07's {prescribed} "
+                        f"for {tech} in crediting period {cp}",
+                        {"given": inputs.value(w), "prescribed": prescribed},
+                    )
                 )
         if "EG_import" not in ledger:
             ledger.add(
@@ -255,45 +256,18 @@ class ACM0002(Methodology):
                 "Electricity delivered by the grid to the plant, taken as zero",
                 role="parameter",
             )
-        EF_grid_CM_y = ledger.add(
-            "EF_grid_CM_y",
-            combined_margin(
-                ledger.value("EF_grid_OM_y"),
-                ledger.value("EF_grid_BM_y"),
-                ledger.value("w_OM"),
-                ledger.value("w_BM"),
-            ),
-            "t/MWh",
-            f"{TOOL07} Step 6",
-            ("EF_grid_OM_y", "EF_grid_BM_y", "w_OM", "w_BM"),
-            "Combined margin CO2 emission factor of the grid",
-            extensive=False,
-        )
-        EG_facility_y = ledger.add(
-            "EG_facility_y",
-            net_electricity_supplied(ledger.value("EG_export"), ledger.value("EG_import")),
-            "MWh",
-            ref("EG_facility,y definition"),
-            ("EG_export", "EG_import"),
-            "Net electricity supplied by the plant to the grid",
-        )
-        EG_PJ_y = ledger.add(
+        ledger.apply(combined_margin)
+        ledger.apply(net_electricity_supplied)
+        ledger.add(
             "EG_PJ_y",
-            EG_facility_y,
+            ledger.value("EG_facility_y"),
             "MWh",
             ref("eq. (12)"),
             ("EG_facility_y",),
             "Net electricity supplied to the grid by the project (greenfield)",
         )
-        BE = ledger.add(
-            "BE",
-            baseline_emissions_grid(EG_PJ_y, EF_grid_CM_y),
-            "t",
-            ref("eq. (11)"),
-            ("EG_PJ_y", "EF_grid_CM_y"),
-            "Baseline emissions",
-        )
-        PE = ledger.add(
+        ledger.apply(baseline_emissions_grid)
+        ledger.add(
             "PE",
             0.0,
             "t",
@@ -301,20 +275,12 @@ class ACM0002(Methodology):
             (),
             "Project emissions: greenfield wind or solar without fossil fuel",
         )
-        LE = ledger.add("LE", 0.0, "t", ref("para. 5.6"), (), "Leakage emissions")
-        ledger.add(
-            "ER",
-            emission_reductions(BE, PE, LE),
-            "t",
-            ref("para. 5.7"),
-            ("BE", "PE", "LE"),
-            "Emission reductions",
-        )
-        return ledger
+        ledger.add("LE", 0.0, "t", ref("para. 5.6"), (), "Leakage emissions")
+        ledger.apply(emission_reductions)
 
 
 def _declared(
-    project: Project,
+    inputs: Inputs,
     prefix: str,
     flag: str,
     status_if_true: Status,
@@ -323,7 +289,7 @@ def _declared(
     if_false: str,
 ) -> Finding:
     """Finding on a yes/no declaration of the project: ``status_if_true`` when declared."""
-    value = project.value(flag)
+    value = inputs.value(flag)
     return Finding(
         prefix + _FINDING_NAMES[flag],
         clause,

@@ -18,21 +18,21 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
-from reductions.errors import ParameterError
-from reductions.ledger import Ledger, start_ledger
-from reductions.methodology import (
+from reductions.plugin import (
+    Calibration,
     Equation,
     Finding,
+    Inputs,
+    Ledger,
     Methodology,
     MonitoringVariable,
     Parameter,
+    ParameterError,
+    ParameterValue,
     Source,
     Status,
 )
-from reductions.project import Calibration, ParameterValue, Project
-from reductions.timeutil import to_local
 from reductions.tools.grid_emission_factor import combined_margin
 
 from .equations import baseline_emissions_grid, emission_reductions, net_electricity_supplied
@@ -133,25 +133,25 @@ class CCER01002(Methodology):
         ),
     )
     equations = (
-        Equation("CCER-01-002-V01 eq. (1)", "BE_y = EG_PJ_y * EF_grid_CM_y"),
-        Equation("CCER-01-002-V01 eq. (2)", "EG_PJ_y = EG_export_y - EG_import_y"),
-        Equation(
-            "CCER-01-002-V01 eq. (3)", "EF_grid_CM_y = EF_grid_OM_y * w_OM + EF_grid_BM_y * w_BM"
-        ),
+        baseline_emissions_grid,
+        net_electricity_supplied,
+        combined_margin,
         Equation("CCER-01-002-V01 para. 6.4", "PE_y = 0"),
         Equation("CCER-01-002-V01 para. 6.5", "leakage ignored: LE_y = 0"),
-        Equation("CCER-01-002-V01 eq. (4)", "ER_y = BE_y - PE_y"),
+        emission_reductions,
+        corrected_export,
+        corrected_import,
         Equation(
             "CCER-01-002-V01 para. 7.3.4",
-            "export x (1 - |error|), import x (1 + |error|); error = actual basic error if "
-            "calibrated on time but out of class, MPE of the class if not calibrated or late",
+            "error = actual basic error if calibrated on time but out of class, MPE of the "
+            "class if not calibrated or late",
         ),
     )
 
-    def applicability(self, project: Project) -> Sequence[Finding]:
+    def applicability(self, inputs: Inputs) -> Sequence[Finding]:
         p = self.id + ".applicability."
-        d = project.parameters.get("distance_from_shore")
-        h = project.parameters.get("water_depth")
+        d = inputs.parameters.get("distance_from_shore")
+        h = inputs.parameters.get("water_depth")
         values: dict[str, object] = {}
         if d is not None:
             values["distance_from_shore_km"] = d.value
@@ -179,16 +179,17 @@ class CCER01002(Methodology):
                 else "the site is neither beyond 30 km from shore nor in water deeper than 30 m",
                 values,
             )
-        w_sum = project.value("w_OM") + project.value("w_BM")
+        w_sum = inputs.value("w_OM") + inputs.value("w_BM")
         weights = Finding(
             p + "weights",
             "CCER-01-002-V01 eq. (3)",
             Status.PASS if abs(w_sum - 1.0) <= 1e-9 else Status.FAIL,
             f"omega_OM + omega_BM = {w_sum!r}" + ("" if abs(w_sum - 1.0) <= 1e-9 else ", not 1"),
-            {"w_OM": project.value("w_OM"), "w_BM": project.value("w_BM")},
+            {"w_OM": inputs.value("w_OM"), "w_BM": inputs.value("w_BM")},
         )
         findings = [site, weights]
-        start = project.parameters.get("crediting_period_start")
+        start = inputs.parameters.get("crediting_period_start")
+        period = inputs.full_period
         if start is None:
             findings.append(
                 Finding(
@@ -200,7 +201,7 @@ class CCER01002(Methodology):
             )
         else:
             limit = _add_years(start.value, MAX_CREDITING_YEARS)
-            inside = start.value <= project.period.start and project.period.end < limit
+            inside = start.value <= period.start and period.end < limit
             findings.append(
                 Finding(
                     p + "crediting_period",
@@ -209,7 +210,7 @@ class CCER01002(Methodology):
                     f"the period lies inside the crediting period {start.value} to "
                     f"{limit - dt.timedelta(days=1)}"
                     if inside
-                    else f"the period {project.period.start} to {project.period.end} is outside "
+                    else f"the period {period.start} to {period.end} is outside "
                     f"the crediting period {start.value} to {limit - dt.timedelta(days=1)} "
                     "(at most 10 years)",
                     {"crediting_period_start": start.value.isoformat()},
@@ -217,74 +218,40 @@ class CCER01002(Methodology):
             )
         return findings
 
-    def quantify(self, project: Project, monitoring: xr.Dataset) -> Ledger:
-        ledger = start_ledger(type(self), project, monitoring)
-        tz = project.period.timezone
-        start = to_local(monitoring["time"].values, tz)
-        end = to_local(monitoring["time_end"].values, tz)
-        corrected = {}
+    def quantify(self, inputs: Inputs, ledger: Ledger) -> None:
+        tz = inputs.period.timezone
+        export = inputs.series["EG_export"]
+        start = pd.DatetimeIndex(export["time"].values).tz_localize("UTC").tz_convert(tz)
+        end = pd.DatetimeIndex(export["time_end"].values).tz_localize("UTC").tz_convert(tz)
         for symbol, fix in (("EG_export", corrected_export), ("EG_import", corrected_import)):
-            cals = [c for c in project.monitoring.calibrations if c.variable == symbol]
+            cals = inputs.calibrations_of(symbol)
             mpe_symbol = f"MPE_{symbol.split('_')[1]}"
-            mpe = project.parameters.get(mpe_symbol)
+            mpe = inputs.parameters.get(mpe_symbol)
             class_mpe, mpe_note = _class_mpe(symbol, mpe_symbol, mpe, cals)
             error, uncalibrated = applied_meter_error(start, end, cals, class_mpe, symbol)
-            inputs: tuple[str, ...] = (
+            used: tuple[str, ...] = (
                 (mpe_symbol,) if mpe is not None and np.any(uncalibrated) else ()
             )
-            notes = _calibration_notes(symbol, cals, uncalibrated, start, end)
+            notes = _calibration_notes(symbol, cals, uncalibrated, start)
             if mpe_note and np.any(uncalibrated):
                 notes = (*notes, mpe_note)
+            constant = bool(np.all(error == error[0]))
             ledger.add(
                 f"e_{symbol}",
-                error,
+                float(error[0]) if constant else error,
                 "1",
                 self.reference("para. 7.3.4"),
-                inputs,
+                used,
                 f"Relative error applied to the {symbol} readings",
                 extensive=False,
                 notes=notes,
+                like=inputs.series[symbol],
             )
-            corrected[symbol] = ledger.add(
-                f"{symbol}_y",
-                fix(ledger.value(symbol), error),
-                "MWh",
-                self.reference("para. 7.3.4 " + ("a)" if symbol == "EG_export" else "b)")),
-                (symbol, f"e_{symbol}"),
-                f"{symbol} after the conservative meter-error correction",
-            )
-        EG_PJ_y = ledger.add(
-            "EG_PJ_y",
-            net_electricity_supplied(corrected["EG_export"], corrected["EG_import"]),
-            "MWh",
-            self.reference("eq. (2)"),
-            ("EG_export_y", "EG_import_y"),
-            "Net electricity supplied to the grid (项目净上网电量)",
-        )
-        EF = combined_margin(
-            ledger.value("EF_grid_OM_y"),
-            ledger.value("EF_grid_BM_y"),
-            ledger.value("w_OM"),
-            ledger.value("w_BM"),
-        )
-        EF_grid_CM_y = ledger.add(
-            "EF_grid_CM_y",
-            EF,
-            "t/MWh",
-            self.reference("eq. (3)"),
-            ("EF_grid_OM_y", "w_OM", "EF_grid_BM_y", "w_BM"),
-            "Combined margin emission factor of the regional grid",
-            extensive=False,
-        )
-        BE = ledger.add(
-            "BE",
-            baseline_emissions_grid(EG_PJ_y, EF_grid_CM_y),
-            "t",
-            self.reference("eq. (1)"),
-            ("EG_PJ_y", "EF_grid_CM_y"),
-            "Baseline emissions",
-        )
-        PE = ledger.add(
+            ledger.apply(fix)
+        ledger.apply(net_electricity_supplied, EG_export="EG_export_y", EG_import="EG_import_y")
+        ledger.apply(combined_margin)
+        ledger.apply(baseline_emissions_grid)
+        ledger.add(
             "PE",
             0.0,
             "t",
@@ -292,18 +259,10 @@ class CCER01002(Methodology):
             (),
             "Project emissions, counted as zero by the methodology",
         )
-        LE = ledger.add(
+        ledger.add(
             "LE", 0.0, "t", self.reference("para. 6.5"), (), "Leakage, ignored by the methodology"
         )
-        ledger.add(
-            "ER",
-            emission_reductions(BE, PE, LE),
-            "t",
-            self.reference("eq. (4)"),
-            ("BE", "PE", "LE"),
-            "Emission reductions",
-        )
-        return ledger
+        ledger.apply(emission_reductions)
 
 
 def _class_mpe(
@@ -333,10 +292,9 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 def _calibration_notes(
     symbol: str,
-    cals: Sequence,
+    cals: Sequence[Calibration],
     uncalibrated: np.ndarray,
     start: pd.DatetimeIndex,
-    end: pd.DatetimeIndex,
 ) -> tuple[str, ...]:
     notes = [
         f"calibration {c.date.isoformat()}: error {c.error!r}, class MPE {c.mpe!r}"

@@ -1,18 +1,36 @@
 """Equations of grid-connected renewable electricity methodologies, as array functions.
 
-Each function is one published equation, pure, on numpy arrays that broadcast over
-time. The methodologies (``acm0002``, ``ccer_01_002``) compose them and record every
-step in the ledger.
+Each function is one published equation, pure, on numbers, numpy arrays or xarray
+DataArrays that broadcast over time; each is tagged once per document that uses it, with
+the symbol that document gives the result. The methodologies (``acm0002``,
+``ccer_01_002``) apply them to the ledger.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import ArrayLike
+from typing import TypeVar
+
+from reductions.plugin import equation
+
+A = TypeVar("A")
 
 
-def net_electricity_supplied(EG_export: ArrayLike, EG_import: ArrayLike) -> np.ndarray:
-    """Net electricity the project supplies to the grid.
+@equation(
+    "ACM0002",
+    "22.0",
+    "definition of EG_facility,y",
+    returns=("EG_facility_y", "MWh"),
+    text="EG_facility_y = EG_export - EG_import",
+)
+@equation(
+    "CCER-01-002",
+    "V01",
+    "eq. (2)",
+    returns=("EG_PJ_y", "MWh"),
+    text="EG_PJ_y = EG_export_y - EG_import_y",
+)
+def net_electricity_supplied(EG_export: A, EG_import: A) -> A:
+    """Net electricity supplied to the grid.
 
     Parameters
     ----------
@@ -23,8 +41,7 @@ def net_electricity_supplied(EG_export: ArrayLike, EG_import: ArrayLike) -> np.n
 
     Returns
     -------
-    numpy.ndarray
-        EG_PJ (CCER-01-002-V01) or EG_facility (CDM ACM0002). [MWh]
+    EG_PJ (CCER-01-002-V01) or EG_facility (CDM ACM0002). [MWh]
 
     Notes
     -----
@@ -37,11 +54,32 @@ def net_electricity_supplied(EG_export: ArrayLike, EG_import: ArrayLike) -> np.n
     ----------
     .. [1] CCER-01-002-V01 (MEE, 2023), para. 6.3, eq. (2).
     .. [2] CDM ACM0002 v22.0, definition of EG_facility,y.
+
+    Examples
+    --------
+    >>> net_electricity_supplied(120.0, 1.5)
+    118.5
     """
-    return np.asarray(EG_export, dtype=float) - np.asarray(EG_import, dtype=float)
+    return EG_export - EG_import  # type: ignore[operator]
 
 
-def baseline_emissions_grid(EG_PJ_y: ArrayLike, EF_grid_CM_y: ArrayLike) -> np.ndarray:
+@equation(
+    "ACM0002",
+    "22.0",
+    "eq. (11)",
+    returns=("BE", "t"),
+    text="BE_y = EG_PJ_y * EF_grid_CM_y",
+    description="Baseline emissions",
+)
+@equation(
+    "CCER-01-002",
+    "V01",
+    "eq. (1)",
+    returns=("BE", "t"),
+    text="BE_y = EG_PJ_y * EF_grid_CM_y",
+    description="Baseline emissions",
+)
+def baseline_emissions_grid(EG_PJ_y: A, EF_grid_CM_y: A) -> A:
     """Baseline emissions of the grid electricity the project displaces.
 
     Parameters
@@ -53,37 +91,57 @@ def baseline_emissions_grid(EG_PJ_y: ArrayLike, EF_grid_CM_y: ArrayLike) -> np.n
 
     Returns
     -------
-    numpy.ndarray
-        BE_y. [t]
+    BE_y. [t]
 
     Notes
     -----
     .. math:: BE_y = EG_{PJ,y} \\times EF_{grid,CM,y}
 
     CDM ACM0002 v22.0 eq. (11); CCER-01-002-V01 eq. (1).
+
+    Examples
+    --------
+    >>> baseline_emissions_grid(1000.0, 0.5)
+    500.0
     """
-    return np.asarray(EG_PJ_y, dtype=float) * np.asarray(EF_grid_CM_y, dtype=float)
+    return EG_PJ_y * EF_grid_CM_y  # type: ignore[operator]
 
 
-def emission_reductions(BE_y: ArrayLike, PE_y: ArrayLike, LE_y: ArrayLike) -> np.ndarray:
+@equation(
+    "ACM0002",
+    "22.0",
+    "para. 5.7",
+    returns=("ER", "t"),
+    text="ER_y = BE_y - PE_y - LE_y",
+    description="Emission reductions",
+)
+@equation(
+    "CCER-01-002",
+    "V01",
+    "eq. (4)",
+    returns=("ER", "t"),
+    text="ER_y = BE_y - PE_y",
+    description="Emission reductions",
+)
+def emission_reductions(BE: A, PE: A, LE: A) -> A:
     """Emission reductions.
 
     Parameters
     ----------
-    BE_y, PE_y, LE_y
+    BE, PE, LE
         Baseline, project and leakage emissions. [t]
 
     Returns
     -------
-    numpy.ndarray
-        ER_y = BE_y - PE_y - LE_y. [t]
+    ER_y = BE_y - PE_y - LE_y. [t]
 
     Notes
     -----
     CDM ACM0002 v22.0 para. 5.7 (ER_y = BE_y - PE_y, LE_y = 0); CCER-01-002-V01 eq. (4).
+
+    Examples
+    --------
+    >>> emission_reductions(500.0, 20.0, 0.0)
+    480.0
     """
-    return (
-        np.asarray(BE_y, dtype=float)
-        - np.asarray(PE_y, dtype=float)
-        - np.asarray(LE_y, dtype=float)
-    )
+    return BE - PE - LE  # type: ignore[operator]

@@ -18,58 +18,94 @@ meter ran with that error). Where both apply, the larger correction is used.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
-from reductions.errors import ParameterError
-from reductions.project import Calibration
+from reductions.plugin import Calibration, ParameterError, equation
 
 
-def corrected_export(reading: ArrayLike, error: ArrayLike) -> np.ndarray:
+@equation(
+    "CCER-01-002",
+    "V01",
+    "para. 7.3.4 a)",
+    returns=("EG_export_y", "MWh"),
+    text="EG_export_y = EG_export x (1 - |e_EG_export|)",
+    description="EG_export after the conservative meter-error correction",
+)
+def corrected_export(EG_export: Any, e_EG_export: Any) -> Any:
     """Export reading corrected down by the meter error.
 
     Parameters
     ----------
-    reading
+    EG_export
         Metered export. [MWh]
-    error
+    e_EG_export
         Relative error applied: the absolute actual basic error, or the MPE. [-]
 
     Returns
     -------
-    numpy.ndarray
-        reading x (1 - |error|). [MWh]
+    reading x (1 - |error|). [MWh]
 
     Notes
     -----
     CCER-01-002-V01 para. 7.3.4 a).
+
+    Examples
+    --------
+    >>> corrected_export(1000.0, -0.0035)
+    996.5
     """
-    return np.asarray(reading, dtype=float) * (1.0 - np.abs(np.asarray(error, dtype=float)))
+    return EG_export * (1.0 - abs(e_EG_export))
 
 
-def corrected_import(reading: ArrayLike, error: ArrayLike) -> np.ndarray:
+@equation(
+    "CCER-01-002",
+    "V01",
+    "para. 7.3.4 b)",
+    returns=("EG_import_y", "MWh"),
+    text="EG_import_y = EG_import x (1 + |e_EG_import|)",
+    description="EG_import after the conservative meter-error correction",
+)
+def corrected_import(EG_import: Any, e_EG_import: Any) -> Any:
     """Import reading corrected up by the meter error.
 
     Parameters
     ----------
-    reading
+    EG_import
         Metered import. [MWh]
-    error
+    e_EG_import
         Relative error applied: the absolute actual basic error, or the MPE. [-]
 
     Returns
     -------
-    numpy.ndarray
-        reading x (1 + |error|). [MWh]
+    reading x (1 + |error|). [MWh]
 
     Notes
     -----
     CCER-01-002-V01 para. 7.3.4 b).
+
+    Examples
+    --------
+    >>> corrected_import(10.0, 0.002)
+    10.02
     """
-    return np.asarray(reading, dtype=float) * (1.0 + np.abs(np.asarray(error, dtype=float)))
+    return EG_import * (1.0 + abs(e_EG_import))
+
+
+def _wall(index: pd.DatetimeIndex) -> np.ndarray:
+    """Local wall-clock times of an index, as naive ``datetime64[ns]``."""
+    if index.tz is None:
+        return np.asarray(index.values)
+    if isinstance(index.tz, dt.timezone):
+        offset = index.tz.utcoffset(None)
+        assert offset is not None
+        utc = np.asarray(index.tz_convert(None).values, dtype="datetime64[ns]")
+        return utc + np.timedelta64(offset)
+    return np.asarray(index.tz_localize(None).values)
 
 
 def applied_meter_error(
@@ -99,8 +135,7 @@ def applied_meter_error(
     """
     cals = sorted(calibrations, key=lambda c: c.date)
     n = len(start_local)
-    start = start_local.tz_localize(None).values
-    end = end_local.tz_localize(None).values
+    start, end = _wall(start_local), _wall(end_local)
     # Loops below run over calibration records (a few a year), never over intervals.
     # An interval is "not calibrated" if any part of it lies outside every calibration's
     # twelve months; an out-of-class error found at a calibration applies to every interval

@@ -13,10 +13,9 @@ combined margins (ASB0038-2018, Armenia: OM 0.4620, BM 0.3456 -> 0.4329, 0.4038,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-from numpy.typing import ArrayLike
-
+from ..equation import equation
 from ..errors import ParameterError
 from ..factors import read_table
 
@@ -70,9 +69,23 @@ def cm_weights(technology: str, crediting_period: int) -> Weights:
     )
 
 
-def combined_margin(
-    EF_grid_OM_y: ArrayLike, EF_grid_BM_y: ArrayLike, w_OM: ArrayLike, w_BM: ArrayLike
-) -> np.ndarray:
+@equation(
+    "TOOL07",
+    "07.0",
+    "Step 6",
+    returns=("EF_grid_CM_y", "t/MWh"),
+    text="EF_grid_CM_y = EF_grid_OM_y * w_OM + EF_grid_BM_y * w_BM",
+    description="Combined margin CO2 emission factor of the grid",
+)
+@equation(
+    "CCER-01-002",
+    "V01",
+    "eq. (3)",
+    returns=("EF_grid_CM_y", "t/MWh"),
+    text="EF_grid_CM_y = EF_grid_OM_y * w_OM + EF_grid_BM_y * w_BM",
+    description="Combined margin emission factor of the regional grid",
+)
+def combined_margin(EF_grid_OM_y: Any, EF_grid_BM_y: Any, w_OM: Any, w_BM: Any) -> Any:
     """Combined margin CO2 emission factor of the grid.
 
     Parameters
@@ -86,15 +99,17 @@ def combined_margin(
 
     Returns
     -------
-    numpy.ndarray
-        EF_grid_CM_y, combined margin CO2 emission factor in year y. [t/MWh]
+    EF_grid_CM_y, combined margin CO2 emission factor in year y. [t/MWh]
 
     Notes
     -----
     .. math:: EF_{grid,CM,y} = EF_{grid,OM,y} \\times w_{OM} + EF_{grid,BM,y} \\times w_{BM}
 
     TOOL07 v07.0, Step 6 (the same form is eq. (3) of CCER-01-002-V01).
+
+    Examples
+    --------
+    >>> round(combined_margin(0.4620, 0.3456, 0.75, 0.25), 4)  # ASB0038-2018, Armenia
+    0.4329
     """
-    return np.asarray(EF_grid_OM_y, dtype=float) * np.asarray(w_OM, dtype=float) + np.asarray(
-        EF_grid_BM_y, dtype=float
-    ) * np.asarray(w_BM, dtype=float)
+    return EF_grid_OM_y * w_OM + EF_grid_BM_y * w_BM

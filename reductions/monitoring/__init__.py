@@ -1,0 +1,604 @@
+"""Monitoring tables -> xarray in canonical units, with data checks.
+
+What happens, in order (DESIGN.md, "Monitoring data, as it really arrives"):
+
+1. each table's files are read (CSV with its delimiter and decimal mark, Excel with its
+   sheet, NetCDF with CF units; or an in-memory Dataset or DataFrame), and concatenated;
+2. rows are grouped by the keys of a long table (one group per meter, say) and each group
+   is checked and turned into intervals (``series.prepare``): order, units, interval
+   labels, register differences, signs;
+3. for each period (the reporting period, or one side of a change of the GWP rule) the
+   intervals inside it are kept, rows outside are counted, gaps are inserted and filled
+   by the methodology's rules (``series.select``);
+4. each variable is stacked over its dimensions and resampled to the resolution its
+   rules need (``resample``).
+
+No Python loop runs over rows; loops run over tables, files, variables and labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..errors import InputError, MonitoringDataError, ProjectFileError, UnitError, did_you_mean
+from ..ledger import TimeAxis
+from ..methodology import Methodology, MonitoringVariable
+from ..project import DateRange, Period, Project, TableSpec
+from ..readers import ReadOptions, RowLabels, Table, read_table
+from ..timeutil import interval_offset, local_midnight_utc, to_utc_naive, tz_name
+from .resample import grid, resample
+from .series import Gap, Prepared, prepare, select
+
+__all__ = ["DataQuality", "Gap", "Loaded", "TableQuality", "load", "series_for"]
+
+
+@dataclass
+class TableQuality:
+    """What the checks found in one table."""
+
+    name: str
+    period: str
+    files: list[str]
+    rows: int
+    intervals: int = 0
+    rows_before: int = 0
+    rows_after: int = 0
+    timezone: str = ""
+    interval: str = ""
+    sorted_rows: bool = False
+    detected: dict[str, str] = field(default_factory=dict)
+    gaps: list[Gap] = field(default_factory=list)
+    filled_intervals: dict[str, int] = field(default_factory=dict)
+    events: list[str] = field(default_factory=list)
+    resampled: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "period": self.period,
+            "rows": self.rows,
+            "rows_outside_period": {"before": self.rows_before, "after": self.rows_after},
+            "intervals": self.intervals,
+            "timezone": self.timezone,
+            "interval": self.interval,
+            "sorted_rows": self.sorted_rows,
+            "detected": dict(sorted(self.detected.items())),
+            "gaps": [g.__dict__ for g in self.gaps],
+            "filled_intervals": dict(sorted(self.filled_intervals.items())),
+            "events": self.events,
+            "resampled": self.resampled,
+        }
+
+
+@dataclass
+class DataQuality:
+    """The data-quality record of every table."""
+
+    tables: dict[str, TableQuality]
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return [g for t in self.tables.values() for g in t.gaps]
+
+    @property
+    def filled_intervals(self) -> dict[str, int]:
+        return {k: v for t in self.tables.values() for k, v in t.filled_intervals.items()}
+
+    @property
+    def events(self) -> list[str]:
+        return [e for t in self.tables.values() for e in t.events]
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables.values())
+
+    @property
+    def intervals(self) -> int:
+        return sum(t.intervals for t in self.tables.values())
+
+    @property
+    def sorted_rows(self) -> bool:
+        return any(t.sorted_rows for t in self.tables.values())
+
+    @property
+    def interval(self) -> str:
+        """The interval note of the first table (the only one, in the short form)."""
+        return next(iter(self.tables.values())).interval
+
+    def as_dict(self) -> dict[str, object]:
+        return {name: t.as_dict() for name, t in self.tables.items()}
+
+
+@dataclass
+class Group:
+    """The rows of one key (or of the whole table), prepared."""
+
+    labels: tuple[str, ...]
+    prepared: Prepared
+
+
+@dataclass
+class LoadedTable:
+    spec: TableSpec
+    groups: list[Group]
+    #: series name -> (symbol, labels) ; columns: series name -> file column
+    names: dict[str, tuple[str, tuple[str, ...]]]
+    columns: dict[str, str]
+    dims: dict[str, tuple[str, ...]]
+    rows: int
+    detected: dict[str, str]
+    units: dict[str, str]
+
+
+@dataclass
+class Loaded:
+    """Every table read and prepared, before any period is applied."""
+
+    tables: list[LoadedTable]
+
+
+def _check_mapping(project: Project, methodology: type[Methodology]) -> None:
+    declared = {v.symbol: v for v in methodology.monitoring}
+    label = project.file_label
+    for t in project.tables.values():
+        for symbol, vspec in t.variables.items():
+            where = f"{t.where}.variables.{symbol}"
+            if symbol not in declared:
+                raise ProjectFileError(
+                    f"not a monitoring variable of {methodology.label()}"
+                    f"{did_you_mean(symbol, declared)}",
+                    file=label,
+                    variable=where,
+                    rule=f"known variables: {', '.join(sorted(declared))}",
+                )
+            decl = declared[symbol]
+            if vspec.kind == "register" and decl.aggregate != "sum":
+                raise ProjectFileError(
+                    "a state variable cannot be a cumulative register", file=label, variable=where
+                )
+            if decl.period != t.period:
+                raise ProjectFileError(
+                    f"{symbol} belongs to the {decl.period} period, but table {t.name!r} is "
+                    f"for the {t.period} period",
+                    file=label,
+                    variable=f"{t.where}.period",
+                    rule=f"{methodology.label()} declares the period of each variable",
+                )
+            given = {d.name for d in vspec.dims}
+            if given != set(decl.dims):
+                raise ProjectFileError(
+                    f"{symbol} has dimensions {sorted(decl.dims) or 'none beyond time'}, the "
+                    f"project maps {sorted(given) or 'none'}",
+                    file=label,
+                    variable=where,
+                    rule=f"{methodology.label()} declares the dimensions of each variable",
+                )
+        keyed = {tuple(sorted(d.name for d in v.dims if d.key)) for v in t.variables.values()}
+        if len(keyed) > 1:
+            raise ProjectFileError(
+                "the variables of a long table share its key columns",
+                file=label,
+                variable=f"{t.where}.variables",
+                rule="one set of key columns per table",
+            )
+        for rec_kind, records in (("events", t.events), ("calibrations", t.calibrations)):
+            for rec in records:
+                if rec.variable.split("[", 1)[0] not in t.variables:
+                    raise ProjectFileError(
+                        f"names {rec.variable!r}, which is not a variable of this table",
+                        file=label,
+                        variable=f"{t.where}.{rec_kind}.variable",
+                        rule=f"one of {', '.join(t.variables)}",
+                    )
+        if t.period == "baseline" and project.baseline is None:
+            raise ProjectFileError(
+                f"table {t.name!r} is for the baseline period, but [period.baseline] is not given",
+                file=label,
+                variable="period.baseline",
+                rule="a baseline table needs the baseline period's start and end",
+            )
+    mapped = project.mapped()
+    for symbol, decl in declared.items():
+        if decl.required and symbol not in mapped:
+            raise ProjectFileError(
+                f"required monitoring variable not mapped ({decl.description})",
+                file=label,
+                variable=f"monitoring.variables.{symbol}",
+                rule=f"{methodology.label()} requires it",
+            )
+        if decl.resolution is not None:
+            interval_offset(decl.resolution)
+    if project.baseline is not None:
+        if not any(v.period == "baseline" for v in methodology.monitoring):
+            raise ProjectFileError(
+                f"[period.baseline] is given, but {methodology.label()} has no baseline data",
+                file=label,
+                variable="period.baseline",
+                rule="a setting the methodology does not use is an error; remove it",
+            )
+        if not methodology.baseline_may_overlap and project.baseline.overlaps(
+            project.period.dates()
+        ):
+            raise ProjectFileError(
+                f"the baseline period {project.baseline.start} to {project.baseline.end} "
+                f"overlaps the reporting period {project.period.start} to {project.period.end}",
+                file=label,
+                variable="period.baseline",
+                rule=f"{methodology.label()}: the baseline period precedes the reporting period",
+            )
+
+
+def load(project: Project, methodology: type[Methodology]) -> Loaded:
+    """Read and prepare every table of the project (periods are applied later)."""
+    _check_mapping(project, methodology)
+    declared = {v.symbol: v for v in methodology.monitoring}
+    tables = []
+    for spec in project.tables.values():
+        tables.append(_load_table(project, spec, declared))
+    return Loaded(tables)
+
+
+def _read_files(project: Project, spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
+    options = ReadOptions(spec.time, spec.timezone, spec.delimiter, spec.decimal, spec.sheet)
+    if spec.data is not None:
+        return _read_memory(spec, numeric, keys)
+    parts = []
+    for f in spec.files:
+        path = project.root / f
+        if not path.is_file():
+            raise ProjectFileError(
+                "monitoring file not found",
+                file=f,
+                where=f"table {spec.name!r}",
+                rule="paths are relative to the project file",
+            )
+        try:
+            parts.append(read_table(path, f, options, numeric, keys))
+        except InputError as exc:
+            raise _naming_variable(exc, spec) from None
+    for key in keys:
+        sets = [set(np.unique(p.text[key]).tolist()) for p in parts]
+        every = set().union(*sets)
+        for f, s in zip(spec.files, sets, strict=True):
+            if s != every:
+                lab = sorted(every - s)[0]
+                other = spec.files[next(i for i, x in enumerate(sets) if lab in x)]
+                raise MonitoringDataError(
+                    f"label {lab!r} of key column {key!r} appears in {other} but not in {f}",
+                    file=f,
+                    variable=key,
+                    where=f"table {spec.name!r}",
+                    rule="every file of a table has the same dimension labels",
+                )
+    units: dict[str, str] = {}
+    for f, p in zip(spec.files, parts, strict=True):
+        for col, unit in p.units.items():
+            if units.setdefault(col, unit) != unit:
+                raise UnitError(
+                    f"unit {unit!r} differs from {units[col]!r} in another file",
+                    file=f,
+                    variable=col,
+                    rule="one unit per variable",
+                )
+    detected: dict[str, str] = {}
+    for f, p in zip(spec.files, parts, strict=True):
+        for k, v in p.detected.items():
+            detected[f"{f}: {k}"] = v
+    if len(parts) == 1:
+        only = parts[0]
+        return Table(only.times, only.rows, only.numbers, only.text, units, detected)
+    return Table(
+        np.concatenate([p.times for p in parts]),
+        RowLabels.concat([p.rows for p in parts]),
+        {c: np.concatenate([p.numbers[c] for p in parts]) for c in numeric},
+        {k: np.concatenate([p.text[k] for p in parts]) for k in keys},
+        units,
+        detected,
+    )
+
+
+def _naming_variable(exc: InputError, spec: TableSpec) -> InputError:
+    """A reader's error about a column, naming the variable mapped to it and the table."""
+    by_column = {c: s for s, v in spec.variables.items() for c in v.columns()}
+    symbol = by_column.get(exc.variable or "")
+    if symbol is None:
+        return exc
+    message = exc.message
+    if f"{exc.variable!r}" not in message:
+        message = f"{message} (column {exc.variable!r})"
+    return type(exc)(
+        message,
+        file=exc.file,
+        variable=symbol,
+        where=exc.where or f"table {spec.name!r}",
+        rule=exc.rule,
+    )
+
+
+def _read_memory(spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
+    data = spec.data
+    what = f"<{type(data).__name__}>"
+    if isinstance(data, xr.Dataset):
+        frame = data.to_dataframe().reset_index()
+        units = {
+            str(k): str(v.attrs["units"]) for k, v in data.variables.items() if "units" in v.attrs
+        }
+    elif isinstance(data, pd.DataFrame):
+        frame = data.reset_index() if spec.time not in data.columns else data
+        units = {str(k): str(v) for k, v in dict(data.attrs.get("units", {})).items()}
+    else:
+        raise ProjectFileError(
+            f"in-memory monitoring data must be an xarray.Dataset or a pandas.DataFrame, not "
+            f"{type(data).__name__}",
+            variable=spec.where,
+        )
+    if spec.time not in frame.columns:
+        raise MonitoringDataError(
+            f"time column not found; columns are {[str(c) for c in frame.columns]}",
+            file=what,
+            variable=spec.time,
+            where=f"table {spec.name!r}",
+            rule="a table has a time column",
+        )
+    rows = RowLabels.for_file(what, len(frame), csv=False)
+    stamps = pd.DatetimeIndex(pd.to_datetime(frame[spec.time]))
+    if stamps.tz is None:
+        try:
+            stamps = stamps.tz_localize(spec.timezone)
+        except ValueError as exc:
+            raise MonitoringDataError(
+                f"local time not unique or not existing in {tz_name(spec.timezone)}: {exc}",
+                file=what,
+                variable=spec.time,
+            ) from None
+    numbers = {}
+    for c in numeric:
+        if c not in frame.columns:
+            raise MonitoringDataError(
+                f"column {c!r} not found; columns are {[str(x) for x in frame.columns]}",
+                file=what,
+                variable=c,
+                where=f"table {spec.name!r}",
+                rule="every mapped column must exist",
+            )
+        col = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(col) & frame[c].notna().to_numpy()
+        if np.any(bad):
+            i = int(np.argmax(bad))
+            raise MonitoringDataError(
+                f"non-numeric value {frame[c].iloc[i]!r}",
+                file=what,
+                variable=c,
+                where=f"row {i}",
+                rule="monitored values are numbers",
+            )
+        numbers[c] = col
+    text = {k: frame[k].astype(str).to_numpy() for k in keys}
+    return Table(to_utc_naive(stamps), rows, numbers, text, units, {})
+
+
+def _load_table(
+    project: Project, spec: TableSpec, declared: Mapping[str, MonitoringVariable]
+) -> LoadedTable:
+    numeric = sorted({c for v in spec.variables.values() for c in v.columns()})
+    keys = sorted({d.key for v in spec.variables.values() for d in v.dims if d.key})
+    table = _read_files(project, spec, numeric, keys)
+    files = ", ".join(spec.files) or "<data>"
+    names: dict[str, tuple[str, tuple[str, ...]]] = {}
+    columns: dict[str, str] = {}
+    units: dict[str, str] = {}
+    dims: dict[str, tuple[str, ...]] = {}
+    for symbol, vspec in spec.variables.items():
+        dims[symbol] = tuple(d.name for d in vspec.dims)
+        wide = [d for d in vspec.dims if d.columns]
+        pairs = list(wide[0].columns) if wide else [("", vspec.column or symbol)]
+        for lab, col in pairs:
+            file_unit = table.units.get(col)
+            if vspec.unit is not None and file_unit is not None and file_unit != vspec.unit:
+                raise UnitError(
+                    f"project says {vspec.unit!r} but the file says {file_unit!r}",
+                    file=files,
+                    variable=symbol,
+                    where=f"column {col!r}",
+                    rule="one unit per variable",
+                )
+            unit = vspec.unit if vspec.unit is not None else file_unit
+            if unit is None:
+                raise UnitError(
+                    "no unit given",
+                    file=project.file_label if spec.data is None else files,
+                    variable=symbol,
+                    where=f"table {spec.name!r}, column {col!r}",
+                    rule=f"a column's unit is declared in {spec.where}.variables "
+                    "(NetCDF: attrs['units'])",
+                )
+            name = f"{symbol}[{lab}]" if lab else symbol
+            names[name] = (symbol, (lab,) if lab else ())
+            columns[name] = col
+            units[name] = unit
+    decl_by_name = {n: declared[s] for n, (s, _) in names.items()}
+    groups: list[Group] = []
+    if keys:
+        codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([table.text[k] for k in keys]))
+        for c, labels in enumerate(uniques):
+            idx = np.flatnonzero(codes == c)
+            labs = tuple(str(x) for x in (labels if isinstance(labels, tuple) else (labels,)))
+            tag = "/".join(labs)
+            vals = {f"{s}[{tag}]": table.numbers[columns[s]][idx] for s in names}
+            gdecl = {f"{s}[{tag}]": decl_by_name[s] for s in names}
+            gunits = {f"{s}[{tag}]": units[s] for s in names}
+            p = prepare(
+                table.times[idx],
+                table.rows[idx],
+                vals,
+                gunits,
+                gdecl,
+                spec,
+                project.file_label,
+                {f"{s}[{tag}]": columns[s] for s in names},
+                f" ({', '.join(keys)} {tag})",
+            )
+            groups.append(Group(labs, p))
+        names = {f"{s}[{'/'.join(g.labels)}]": (s, g.labels) for g in groups for s in names}
+        columns = {n: columns[s] for n, (s, _) in names.items()}
+    else:
+        vals = {n: table.numbers[columns[n]] for n in names}
+        p = prepare(
+            table.times, table.rows, vals, units, decl_by_name, spec, project.file_label, columns
+        )
+        groups.append(Group((), p))
+    by_symbol = {s: u for n, u in units.items() for s in [n.split("[", 1)[0]]}
+    return LoadedTable(
+        spec, groups, names, columns, dims, int(table.times.size), table.detected, by_symbol
+    )
+
+
+def _bounds(
+    spec: TableSpec, period: Period, baseline: DateRange | None
+) -> tuple[Any, Any, str, bool]:
+    tz = period.timezone
+    if spec.period == "baseline":
+        assert baseline is not None
+        return (
+            local_midnight_utc(baseline.start, tz),
+            local_midnight_utc(baseline.end + dt.timedelta(days=1), tz),
+            f"baseline period {baseline.start} to {baseline.end}",
+            True,
+        )
+    lo, hi = period.utc_bounds()
+    if spec.period == "history":
+        return None, hi, f"history up to {period.end}", False
+    return lo, hi, f"period {period.start} to {period.end}", True
+
+
+def series_for(
+    loaded: Loaded,
+    methodology: type[Methodology],
+    period: Period,
+    full_period: Period,
+    baseline: DateRange | None,
+    parameters: Mapping[str, Any],
+) -> tuple[dict[str, xr.DataArray], list[TimeAxis], DataQuality]:
+    """The monitored variables over ``period``, at the resolution each declares."""
+    declared = {v.symbol: v for v in methodology.monitoring}
+    values = {k: getattr(v, "value", v) for k, v in parameters.items()}
+    out: dict[str, xr.DataArray] = {}
+    axes: list[TimeAxis] = []
+    quality: dict[str, TableQuality] = {}
+    for lt in loaded.tables:
+        spec = lt.spec
+        lo, hi, text, cover = _bounds(spec, period, baseline)
+        flo, fhi, _, _ = _bounds(spec, full_period, baseline)
+        tq = TableQuality(
+            spec.name,
+            spec.period,
+            list(spec.files) or ["<data>"],
+            lt.rows,
+            timezone=tz_name(spec.timezone),
+            interval=lt.groups[0].prepared.interval_note,
+            sorted_rows=any(g.prepared.sorted_rows for g in lt.groups),
+            detected=lt.detected,
+        )
+        selected = []
+        for g in lt.groups:
+            before, after = (
+                np.count_nonzero(g.prepared.end <= flo) if flo is not None else 0,
+                np.count_nonzero(g.prepared.start >= fhi),
+            )
+            tq.rows_before += int(before)
+            tq.rows_after += int(after)
+            tq.events.extend(g.prepared.events)
+            gdecl = {n: declared[lt.names[n][0]] for n in g.prepared.values}
+            sel = select(g.prepared, lo, hi, spec, gdecl, values, text, lt.columns, cover)
+            tq.gaps.extend(sel.gaps)
+            tq.filled_intervals.update(sel.filled)
+            selected.append((g, sel))
+        tq.intervals = int(selected[0][1].start.size)
+        for symbol in spec.variables:
+            decl = declared[symbol]
+            arr, start, end, coords = _stack(lt, symbol, selected, spec, text)
+            if decl.resolution is not None and lo is not None:
+                ts, te = grid(lo, hi, decl.resolution, period.timezone, text)
+                arr, how = resample(arr, start, end, ts, te, decl.aggregate, symbol, spec.timezone)
+                if how:
+                    tq.resampled.append(
+                        f"{symbol}: {how} from the data's intervals to {decl.resolution}"
+                    )
+                start, end = ts, te
+            axis = next((a for a in axes if a.matches(start)), None)
+            if axis is None:
+                axis = TimeAxis(start, end)
+                axes.append(axis)
+            da = axis.series(arr, lt.dims[symbol], **coords)
+            da.attrs.update(
+                {
+                    "units": decl.unit,
+                    "provenance": f"monitored; table {spec.name!r}, "
+                    + ", ".join(
+                        sorted({lt.columns[n] for n in lt.names if lt.names[n][0] == symbol})
+                    )
+                    + f" in {_unit_text(lt, symbol)}",
+                }
+            )
+            out[symbol] = da
+        quality[spec.name] = tq
+    return out, axes, DataQuality(quality)
+
+
+def _unit_text(lt: LoadedTable, symbol: str) -> str:
+    return lt.units.get(symbol, lt.spec.variables[symbol].unit or "the file's units")
+
+
+def _stack(
+    lt: LoadedTable,
+    symbol: str,
+    selected: list[tuple[Group, Any]],
+    spec: TableSpec,
+    text: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+    names = [n for n in lt.names if lt.names[n][0] == symbol]
+    dims = lt.dims[symbol]
+    if not dims:
+        sel = selected[0][1]
+        return sel.values[symbol], sel.start, sel.end, {}
+    found: dict[tuple[str, ...], tuple[Any, np.ndarray]] = {}
+    for _, sel in selected:
+        for n in names:
+            if n in sel.values:
+                found[lt.names[n][1]] = (sel, sel.values[n])
+    keys = list(found)
+    ref = found[keys[0]][0]
+    for k in keys[1:]:
+        sel = found[k][0]
+        if sel.start.shape != ref.start.shape or not np.array_equal(sel.start, ref.start):
+            raise MonitoringDataError(
+                f"{symbol}: the series of {'/'.join(k)} and {'/'.join(keys[0])} do not have "
+                f"the same intervals in the {text}",
+                where=f"table {spec.name!r}",
+                rule="the labels of a dimension share one time axis",
+            )
+    per_dim = [sorted({k[i] for k in keys}) for i in range(len(dims))]
+    shape = (ref.start.size, *(len(x) for x in per_dim))
+    arr = np.full(shape, np.nan)
+    for k in keys:
+        pos: tuple[Any, ...] = (slice(None), *(per_dim[i].index(k[i]) for i in range(len(dims))))
+        arr[pos] = found[k][1]
+    if np.isnan(arr).any():
+        missing = [
+            "/".join(per_dim[i][j] for i, j in enumerate(c))
+            for c in np.ndindex(*shape[1:])
+            if np.isnan(arr[(0, *c)])
+        ]
+        raise MonitoringDataError(
+            f"{symbol}: no data for {dims} combination(s) {missing[:3]}",
+            where=f"table {spec.name!r}",
+            rule="every combination of the dimension labels has a series",
+        )
+    return arr, ref.start, ref.end, {d: per_dim[i] for i, d in enumerate(dims)}
