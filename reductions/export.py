@@ -61,6 +61,8 @@ def _table(spec: TableSpec, result: Result, folder: Path) -> dict[str, Any]:
     }
     if spec.interval is not None:
         t["interval"] = spec.interval
+    if spec.sort:
+        t["sort"] = True
     if spec.data is not None:
         name = f"{spec.name}.csv"
         _memory_frame(spec).to_csv(folder / name, index=False)

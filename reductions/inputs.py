@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import xarray as xr
 
 from .errors import ParameterError, ProjectFileError, did_you_mean
@@ -139,6 +140,8 @@ def _parameter_value(decl: Parameter, raw: Any, label: str) -> ParameterValue:
     var = f"parameters.{decl.symbol}"
     source = "project file"
     unit: str | None = None
+    if isinstance(raw, np.generic):
+        raw = raw.item()  # a numpy scalar (from a DataFrame, say) is a plain number
     value = raw
     if isinstance(raw, Mapping):
         extra = set(raw) - {"value", "unit", "source"}
@@ -152,6 +155,7 @@ def _parameter_value(decl: Parameter, raw: Any, label: str) -> ParameterValue:
         if "value" not in raw:
             raise ParameterError("missing key 'value'", file=label, variable=var)
         value = raw["value"]
+        value = value.item() if isinstance(value, np.generic) else value
         unit = raw.get("unit")
         source = str(raw.get("source", source))
     if decl.kind == "choice":

@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -177,8 +178,10 @@ class Ledger:
         *,
         sources: Sequence[str] = (),
         axes: Sequence[TimeAxis] = (),
+        timezone: Any = None,
     ) -> None:
         self.methodology = methodology
+        self.timezone = timezone
         self.sources = tuple(sources)
         self.axes = list(axes)
         self.findings: list[Finding] = []
@@ -322,6 +325,49 @@ class Ledger:
             )
         return chosen[0]
 
+    def resample(
+        self,
+        symbol: str,
+        like: str,
+        *,
+        returns: str,
+        reference: str,
+        how: str | None = None,
+        description: str = "",
+    ) -> Value:
+        """Record ``symbol`` on the time axis of ``like``: summed (an amount) or a
+        duration-weighted mean (a state) over finer steps, held over coarser ones.
+
+        ``how`` is ``"sum"`` or ``"mean"`` (by default: sum for an extensive quantity);
+        ``reference`` names the clause that asks for it (TOOL06's hourly mean, say).
+        """
+        from .monitoring.resample import resample
+
+        q, target = self._quantities[symbol], self._quantities[like]
+        if not (isinstance(q.value, xr.DataArray) and isinstance(target.value, xr.DataArray)):
+            raise LedgerError(f"resample {symbol} like {like}: both must be series over time")
+        src, dst = self.axis_of(q.value), self.axis_of(target.value)
+        if src is None or dst is None:
+            raise LedgerError(f"resample {symbol} like {like}: not on a monitored time axis")
+        how = how or ("sum" if q.extensive else "mean")
+        arr = q.value.transpose("time", ...)
+        values, note = resample(
+            arr.values, src.start, src.end, dst.start, dst.end, how, symbol, self.timezone
+        )
+        other: dict[str, Any] = {
+            str(d): arr[d].values for d in arr.dims if d != "time" and d in arr.coords
+        }
+        out = dst.series(values, tuple(str(d) for d in arr.dims[1:]), **other)
+        return self.add(
+            returns,
+            out,
+            q.unit,
+            f"{reference}; {note or 'same intervals'} of {symbol} over the intervals of {like}",
+            (symbol, like),
+            description or f"{symbol} on the time steps of {like}",
+            extensive=q.extensive,
+        )
+
     def parameter(
         self, symbol: str, value: float, unit: str, source: str, description: str = ""
     ) -> Value:
@@ -429,9 +475,10 @@ class Ledger:
         """Check a mass balance at every node and step: in = out + emitted + change.
 
         Each argument lists ledger symbols (summed); they broadcast over their shared
-        dimensions (``time``, ``node``...). A residual beyond rounding raises a
-        :class:`LedgerError` naming the node and step; a closed balance is recorded as a
-        passing finding with the largest residual.
+        dimensions (``time``, ``node``, ``meter``...). The result is a finding: ``pass``
+        with the largest relative residual, or ``fail`` naming the node and the step
+        (local time) where the residual is largest, with the values involved. A failed
+        balance stops the run like any failed condition, unless the project overrides it.
         """
         groups = {
             "inflow": inflow,
@@ -453,29 +500,53 @@ class Ledger:
         with xr.set_options(arithmetic_join="exact"):
             i, o, e, c = (total(groups[k]) for k in groups)
             residual = i - o - e - c
-            scale = abs(i) + abs(o) + abs(e) + abs(c) + 1e-300
-        rel = abs(residual) / scale
-        worst = float(np.max(np.asarray(rel)))
+            magnitude: Any = abs
+            scale = magnitude(i) + magnitude(o) + magnitude(e) + magnitude(c) + 1e-300
+        rel = np.asarray(magnitude(residual) / scale, dtype=float)
+        flat = int(np.argmax(rel.ravel())) if rel.size else 0
+        worst = float(rel.ravel()[flat]) if rel.size else 0.0
         values: dict[str, object] = {
             "max_relative_residual": worst,
+            "rtol": rtol,
             **{k: list(v) for k, v in groups.items()},
         }
-        if worst > rtol:
-            at = ""
-            if isinstance(rel, xr.DataArray):
-                flat = int(np.argmax(rel.values.ravel()))
-                idx = np.unravel_index(flat, rel.shape)
-                at = " at " + ", ".join(
-                    f"{d} {rel[d].values[k]}" for d, k in zip(rel.dims, idx, strict=True)
-                )
-            raise LedgerError(
-                f"{self.methodology}: balance {name} does not close{at}: in - out - emitted - "
-                f"change = {float(np.asarray(residual).ravel()[np.argmax(np.asarray(rel))])!r} "
-                f"({clause})"
+        if worst <= rtol:
+            f = Finding(name, clause, Status.PASS, f"balance closes to {worst:.1e}", values)
+        else:
+            at = []
+            if isinstance(residual, xr.DataArray):
+                idx = np.unravel_index(flat, residual.shape)
+                for d, k in zip(residual.dims, idx, strict=True):
+                    label = residual[d].values[k]
+                    if d == "time":
+                        label = self.local_time(label)
+                        values["time"] = label
+                    else:
+                        values[str(d)] = str(label)
+                    at.append(f"{d} {label}")
+            r = float(np.asarray(residual).ravel()[flat])
+            values["residual"] = r
+            where = f" at {', '.join(at)}" if at else ""
+            f = Finding(
+                name,
+                clause,
+                Status.FAIL,
+                f"balance does not close{where}: in - out - emitted - change = {r!r} "
+                f"({worst:.2e} of the flows, beyond {rtol:.1e})",
+                values,
             )
-        f = Finding(name, clause, Status.PASS, f"balance closes to {worst:.1e}", values)
         self.findings.append(f)
         return f
+
+    def local_time(self, t: Any) -> str:
+        """An instant (UTC) as local ISO 8601 text in the ledger's time zone."""
+        ts = pd.Timestamp(t).tz_localize("UTC")
+        return (ts.tz_convert(self.timezone) if self.timezone is not None else ts).isoformat()
+
+
+def gwp_symbol(gas: str) -> str:
+    """``"GWP_CH4"``, ``"GWP_HFC_134a"``: the ledger symbol of a gas's GWP."""
+    return "GWP_" + "".join(c if c.isalnum() else "_" for c in gas)
 
 
 def ledger_inputs(
@@ -484,12 +555,26 @@ def ledger_inputs(
     declared: Mapping[str, Any],
     series: Mapping[str, xr.DataArray],
     monitoring: Mapping[str, Any],
+    gwp: Mapping[str, Any] = MappingProxyType({}),
+    gwp_rule: str = "",
 ) -> None:
-    """Record the numeric parameters and the monitored series a methodology starts from.
+    """Record what a methodology starts from: the numeric parameters, the GWP of each gas
+    it uses (``GWP_CH4``...), and the monitored series.
 
     ``declared`` maps a parameter symbol to its declaration; ``monitoring`` a variable
     symbol to its declaration.
     """
+    for gas, g in sorted(gwp.items()):
+        ledger.add(
+            gwp_symbol(gas),
+            float(g.value),
+            "1",
+            f"{g.set}: {g.reference}; chosen by: {gwp_rule}",
+            (),
+            f"100-year global warming potential of {gas} [t CO2e/t]",
+            role="parameter",
+            extensive=False,
+        )
     for p in parameters.values():
         decl = declared[p.symbol]
         if decl.kind in ("number", "integer"):

@@ -18,10 +18,11 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from . import registry
-from .errors import ApplicabilityError, InputError
+from .errors import ApplicabilityError, InputError, MonitoringDataError
 from .inputs import GwpChoice, Inputs, resolve_parameters, select_gwp
 from .ledger import TOTALS, Ledger, LedgerError, Quantity, TimeAxis, ledger_inputs
 from .methodology import Finding, Methodology, Status
@@ -205,7 +206,10 @@ def _run(project: Project, available: Available | None) -> Result:
             series=MappingProxyType(series),
         )
         ledger = Ledger(
-            methodology.label(), sources=[s.code for s in methodology.sources], axes=axes
+            methodology.label(),
+            sources=[s.code for s in methodology.sources],
+            axes=axes,
+            timezone=project.period.timezone,
         )
         ledger_inputs(
             ledger,
@@ -213,9 +217,16 @@ def _run(project: Project, available: Available | None) -> Result:
             {p.symbol: p for p in methodology.parameters},
             series,
             {v.symbol: v for v in methodology.monitoring},
+            choice.values,
+            choice.rule,
         )
-        with xr.set_options(arithmetic_join="exact", keep_attrs=False):
-            instance.quantify(inputs, ledger)
+        try:
+            with xr.set_options(arithmetic_join="exact", keep_attrs=False):
+                instance.quantify(inputs, ledger)
+        except ValueError as exc:
+            if "align" not in str(exc):
+                raise
+            raise _different_axes(series, axes, project) from None
         ledger.check()
         for s in TOTALS:
             if ledger[s].unit not in ("t", "tCO2e"):
@@ -244,6 +255,24 @@ def _run(project: Project, available: Available | None) -> Result:
     )
 
 
+def _different_axes(
+    series: Mapping[str, xr.DataArray], axes: Sequence[TimeAxis], project: Project
+) -> InputError:
+    """The error for series on different time axes combined by a methodology."""
+    parts = []
+    for k, axis in enumerate(axes):
+        names = [s for s, da in series.items() if axis.matches(da.indexes["time"])]
+        tables = sorted({t.name for s in names if (t := project.table_of(s)) is not None})
+        step = pd.Timedelta(axis.end[0] - axis.start[0]) if axis.start.size else None
+        parts.append(f"{', '.join(names) or f'axis {k}'} every {step} (table {', '.join(tables)})")
+    return MonitoringDataError(
+        "the methodology combines series on different time axes (" + "; ".join(parts) + ")",
+        variable=", ".join(series),
+        rule="variables a methodology combines come at the same interval, or at the "
+        "resolution it declares",
+    )
+
+
 # --- joining the parts of a period ----------------------------------------------------------
 
 
@@ -268,7 +297,7 @@ def merge_ledgers(ledgers: Sequence[Ledger], parts: Sequence[Any]) -> Ledger:
                     np.concatenate([a.start for a in group]), np.concatenate([a.end for a in group])
                 )
             )
-    merged = Ledger(first.methodology, sources=first.sources, axes=axes)
+    merged = Ledger(first.methodology, sources=first.sources, axes=axes, timezone=first.timezone)
     for symbol in first.symbols():
         qs = [lg[symbol] if symbol in lg else None for lg in ledgers]
         if any(q is None for q in qs) or any(lg.symbols() != first.symbols() for lg in ledgers):
@@ -375,6 +404,14 @@ def quantify(
     """
     single = isinstance(monitoring, xr.Dataset) or not isinstance(monitoring, Mapping)
     data = {"data": monitoring} if single else dict(monitoring)
+    for table, obj in data.items():
+        if not isinstance(obj, xr.Dataset | pd.DataFrame):
+            raise InputError(
+                f"monitoring data must be an xarray.Dataset or a pandas.DataFrame, not "
+                f"{type(obj).__name__}",
+                variable="monitoring" if single else f"monitoring[{table!r}]",
+                rule="quantify(monitoring=Dataset | DataFrame | {table: Dataset | DataFrame})",
+            )
     settings = dict(tables or {})
     mon: dict[str, Any] = {}
     for table, obj in data.items():

@@ -188,12 +188,13 @@ def verify(report_path: str | Path, project_path: str | Path | None = None) -> V
             "digest: the report's content does not match its digest (edited after it was written)"
         )
     rtol = VERIFY_RTOL
-    stated = old["verify"].get("rtol")
-    if stated != VERIFY_RTOL:
+    if old["verify"] != {"rtol": VERIFY_RTOL}:
         result.differences.append(
-            f"verify.rtol: the report states {stated!r}; verify compares at the library's "
-            f"{VERIFY_RTOL!r}"
+            f"verify: the report states {old['verify']!r}; verify compares at the library's "
+            f"rtol {VERIFY_RTOL!r} and nothing else"
         )
+    for key in sorted(set(old) - set(REQUIRED)):
+        result.differences.append(f"{key}: not part of a {SCHEMA} report")
     project_file = (
         Path(project_path)
         if project_path is not None

@@ -252,7 +252,10 @@ def test_verify_fails_when_a_byte_breaks_the_monitoring_file(
     assert code == 1, out + err
     assert re.search(r"^  input monitoring\.csv: sha256 [0-9a-f]{64} differs", out, re.M), out
     assert re.search(
-        r"^  recomputation failed: monitoring\.csv, variable 'EG_export', row 12", out, re.M
+        r"^  recomputation failed: monitoring\.csv, variable 'EG_export', "
+        r"table 'monitoring', row 12",
+        out,
+        re.M,
     ), out
     assert "Traceback" not in out + err
 

@@ -162,6 +162,10 @@ def test_run_uses_the_cdm_rule(tmp_path: Path) -> None:
     assert "lowest of AR2, AR4 and AR5" in section["rule"]
     assert section["values"]["CH4"]["value"] == 21.0 and section["values"]["CH4"]["set"] == "AR2"
     assert section["values"]["N2O"]["value"] == 265.0 and section["values"]["N2O"]["set"] == "AR5"
+    # The GWPs are ledger quantities too, with their source and the rule that chose them.
+    gwp_ch4 = result.ledger["GWP_CH4"]
+    assert gwp_ch4.total() == 21.0 and gwp_ch4.role == "parameter"
+    assert gwp_ch4.equation.startswith("AR2: ") and "lowest of AR2" in gwp_ch4.equation
 
 
 def test_run_before_2013_uses_ar2(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ No Python loop runs over rows; loops run over tables, files, variables and label
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,7 @@ from ..errors import InputError, MonitoringDataError, ProjectFileError, UnitErro
 from ..ledger import TimeAxis
 from ..methodology import Methodology, MonitoringVariable
 from ..project import DateRange, Period, Project, TableSpec
-from ..readers import ReadOptions, RowLabels, Table, read_table
+from ..readers import MISSING_TOKENS, ReadOptions, RowLabels, Table, read_table
 from ..timeutil import interval_offset, local_midnight_utc, to_utc_naive, tz_name
 from .resample import grid, resample
 from .series import Gap, Prepared, prepare, select
@@ -241,7 +242,8 @@ def load(project: Project, methodology: type[Methodology]) -> Loaded:
     declared = {v.symbol: v for v in methodology.monitoring}
     tables = []
     for spec in project.tables.values():
-        tables.append(_load_table(project, spec, declared))
+        with _naming_table(spec, project.file_label):
+            tables.append(_load_table(project, spec, declared))
     return Loaded(tables)
 
 
@@ -305,11 +307,15 @@ def _read_files(project: Project, spec: TableSpec, numeric: list[str], keys: lis
 
 
 def _naming_variable(exc: InputError, spec: TableSpec) -> InputError:
-    """A reader's error about a column, naming the variable mapped to it and the table."""
+    """A reader's error, naming the table, and the variable mapped to its column."""
     by_column = {c: s for s, v in spec.variables.items() for c in v.columns()}
     symbol = by_column.get(exc.variable or "")
+    table = f"table {spec.name!r}"
     if symbol is None:
-        return exc
+        where = exc.where if exc.where and table in exc.where else _join(table, exc.where)
+        return type(exc)(
+            exc.message, file=exc.file, variable=exc.variable, where=where, rule=exc.rule
+        )
     message = exc.message
     if f"{exc.variable!r}" not in message:
         message = f"{message} (column {exc.variable!r})"
@@ -317,9 +323,34 @@ def _naming_variable(exc: InputError, spec: TableSpec) -> InputError:
         message,
         file=exc.file,
         variable=symbol,
-        where=exc.where or f"table {spec.name!r}",
+        where=_join(table, exc.where),
         rule=exc.rule,
     )
+
+
+def _join(*parts: str | None) -> str:
+    return ", ".join(p for p in parts if p)
+
+
+@contextmanager
+def _naming_table(spec: TableSpec, project_file: str) -> Iterator[None]:
+    """An input error raised while a table is processed names the table, and its files
+    when it names no file (a project-file setting such as a unit names the project)."""
+    try:
+        yield
+    except InputError as exc:
+        table = f"table {spec.name!r}"
+        if exc.where and table in exc.where and exc.file:
+            raise
+        # A project-file setting (an event, a unit declared there) names the project file.
+        own = isinstance(exc, ProjectFileError)
+        raise type(exc)(
+            exc.message,
+            file=exc.file or (project_file if own else ", ".join(spec.files)) or None,
+            variable=exc.variable,
+            where=exc.where if exc.where and table in exc.where else _join(table, exc.where),
+            rule=exc.rule,
+        ) from None
 
 
 def _read_memory(spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
@@ -331,7 +362,10 @@ def _read_memory(spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
             str(k): str(v.attrs["units"]) for k, v in data.variables.items() if "units" in v.attrs
         }
     elif isinstance(data, pd.DataFrame):
-        frame = data.reset_index() if spec.time not in data.columns else data
+        frame = data
+        if spec.time not in data.columns and isinstance(data.index, pd.DatetimeIndex):
+            # The index holds the times, whatever its name.
+            frame = data.reset_index(names=spec.time)
         units = {str(k): str(v) for k, v in dict(data.attrs.get("units", {})).items()}
     else:
         raise ProjectFileError(
@@ -348,7 +382,31 @@ def _read_memory(spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
             rule="a table has a time column",
         )
     rows = RowLabels.for_file(what, len(frame), csv=False)
-    stamps = pd.DatetimeIndex(pd.to_datetime(frame[spec.time]))
+    column = frame[spec.time]
+    if not (
+        pd.api.types.is_datetime64_any_dtype(column.dtype)
+        or column.dtype == object
+        or pd.api.types.is_string_dtype(column.dtype)
+    ):
+        raise MonitoringDataError(
+            f"the time column holds {column.dtype} values, not times",
+            file=what,
+            variable=spec.time,
+            where=f"table {spec.name!r}",
+            rule="times are datetime64 values or ISO 8601 text (a Dataset needs a time coordinate)",
+        )
+    parsed = pd.to_datetime(column, errors="coerce", format="ISO8601")
+    bad = parsed.isna().to_numpy()
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise MonitoringDataError(
+            f"cannot read timestamp {column.iloc[i]!r}",
+            file=what,
+            variable=spec.time,
+            where=f"table {spec.name!r}, row {i}",
+            rule="ISO 8601 timestamps",
+        )
+    stamps = pd.DatetimeIndex(parsed)
     if stamps.tz is None:
         try:
             stamps = stamps.tz_localize(spec.timezone)
@@ -368,8 +426,12 @@ def _read_memory(spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
                 where=f"table {spec.name!r}",
                 rule="every mapped column must exist",
             )
-        col = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
-        bad = np.isnan(col) & frame[c].notna().to_numpy()
+        raw = frame[c]
+        if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
+            # Text cells: the same missing tokens as in a CSV file.
+            raw = raw.where(~raw.astype(str).str.strip().isin(MISSING_TOKENS))
+        col = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(col) & raw.notna().to_numpy()
         if np.any(bad):
             i = int(np.argmax(bad))
             raise MonitoringDataError(
@@ -494,61 +556,77 @@ def series_for(
     quality: dict[str, TableQuality] = {}
     for lt in loaded.tables:
         spec = lt.spec
-        lo, hi, text, cover = _bounds(spec, period, baseline)
-        flo, fhi, _, _ = _bounds(spec, full_period, baseline)
-        tq = TableQuality(
-            spec.name,
-            spec.period,
-            list(spec.files) or ["<data>"],
-            lt.rows,
-            timezone=tz_name(spec.timezone),
-            interval=lt.groups[0].prepared.interval_note,
-            sorted_rows=any(g.prepared.sorted_rows for g in lt.groups),
-            detected=lt.detected,
-        )
-        selected = []
-        for g in lt.groups:
-            before, after = (
-                np.count_nonzero(g.prepared.end <= flo) if flo is not None else 0,
-                np.count_nonzero(g.prepared.start >= fhi),
+        with _naming_table(spec, ""):
+            lo, hi, text, cover = _bounds(spec, period, baseline)
+            flo, fhi, _, _ = _bounds(spec, full_period, baseline)
+            tq = TableQuality(
+                spec.name,
+                spec.period,
+                list(spec.files) or ["<data>"],
+                lt.rows,
+                timezone=tz_name(spec.timezone),
+                interval=lt.groups[0].prepared.interval_note,
+                sorted_rows=any(g.prepared.sorted_rows for g in lt.groups),
+                detected=lt.detected,
             )
-            tq.rows_before += int(before)
-            tq.rows_after += int(after)
-            tq.events.extend(g.prepared.events)
-            gdecl = {n: declared[lt.names[n][0]] for n in g.prepared.values}
-            sel = select(g.prepared, lo, hi, spec, gdecl, values, text, lt.columns, cover)
-            tq.gaps.extend(sel.gaps)
-            tq.filled_intervals.update(sel.filled)
-            selected.append((g, sel))
-        tq.intervals = int(selected[0][1].start.size)
-        for symbol in spec.variables:
-            decl = declared[symbol]
-            arr, start, end, coords = _stack(lt, symbol, selected, spec, text)
-            if decl.resolution is not None and lo is not None:
-                ts, te = grid(lo, hi, decl.resolution, period.timezone, text)
-                arr, how = resample(arr, start, end, ts, te, decl.aggregate, symbol, spec.timezone)
-                if how:
-                    tq.resampled.append(
-                        f"{symbol}: {how} from the data's intervals to {decl.resolution}"
+            selected = []
+            for g in lt.groups:
+                before, after = (
+                    np.count_nonzero(g.prepared.end <= flo) if flo is not None else 0,
+                    np.count_nonzero(g.prepared.start >= fhi),
+                )
+                tq.rows_before += int(before)
+                tq.rows_after += int(after)
+                tq.events.extend(g.prepared.events)
+                gdecl = {n: declared[lt.names[n][0]] for n in g.prepared.values}
+                sel = select(
+                    g.prepared,
+                    lo,
+                    hi,
+                    spec,
+                    gdecl,
+                    values,
+                    text,
+                    lt.columns,
+                    cover,
+                    "period.baseline" if spec.period == "baseline" else "period",
+                )
+                tq.gaps.extend(sel.gaps)
+                tq.filled_intervals.update(sel.filled)
+                selected.append((g, sel))
+            tq.intervals = int(selected[0][1].start.size)
+            for symbol in spec.variables:
+                decl = declared[symbol]
+                arr, start, end, coords = _stack(lt, symbol, selected, spec, text)
+                if decl.resolution is not None:
+                    # A history table starts where its data start.
+                    first = lo if lo is not None else start[0]
+                    ts, te = grid(first, end[-1], decl.resolution, period.timezone, text)
+                    arr, how = resample(
+                        arr, start, end, ts, te, decl.aggregate, symbol, spec.timezone
                     )
-                start, end = ts, te
-            axis = next((a for a in axes if a.matches(start)), None)
-            if axis is None:
-                axis = TimeAxis(start, end)
-                axes.append(axis)
-            da = axis.series(arr, lt.dims[symbol], **coords)
-            da.attrs.update(
-                {
-                    "units": decl.unit,
-                    "provenance": f"monitored; table {spec.name!r}, "
-                    + ", ".join(
-                        sorted({lt.columns[n] for n in lt.names if lt.names[n][0] == symbol})
-                    )
-                    + f" in {_unit_text(lt, symbol)}",
-                }
-            )
-            out[symbol] = da
-        quality[spec.name] = tq
+                    if how:
+                        tq.resampled.append(
+                            f"{symbol}: {how} from the data's intervals to {decl.resolution}"
+                        )
+                    start, end = ts, te
+                axis = next((a for a in axes if a.matches(start)), None)
+                if axis is None:
+                    axis = TimeAxis(start, end)
+                    axes.append(axis)
+                da = axis.series(arr, lt.dims[symbol], **coords)
+                da.attrs.update(
+                    {
+                        "units": decl.unit,
+                        "provenance": f"monitored; table {spec.name!r}, "
+                        + ", ".join(
+                            sorted({lt.columns[n] for n in lt.names if lt.names[n][0] == symbol})
+                        )
+                        + f" in {_unit_text(lt, symbol)}",
+                    }
+                )
+                out[symbol] = da
+            quality[spec.name] = tq
     return out, axes, DataQuality(quality)
 
 

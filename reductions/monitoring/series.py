@@ -355,12 +355,13 @@ def select(
     period_text: str,
     columns: Mapping[str, str],
     cover: bool = True,
+    key: str = "period",
 ) -> Selected:
     """Keep the intervals in ``[lo, hi)``, insert gaps, and fill them by the rules.
 
     ``cover``: the data must cover ``[lo, hi)`` exactly (a reporting or baseline period);
     otherwise (a history table) they may start later and end earlier. ``lo`` may be
-    ``None`` (no lower bound).
+    ``None`` (no lower bound). ``key`` is the project-file key of the period.
     """
     start, end = p.start, p.end
     overlap = start[1:] < end[:-1]
@@ -379,13 +380,19 @@ def select(
             raise MonitoringDataError(
                 f"the {period_text} is not covered by the data in {files}, which run from "
                 f"{local_text(first, spec.timezone)} to {local_text(last, spec.timezone)}",
-                variable="period.start" if first > lo else "period.end",
+                variable=f"{key}.start" if first > lo else f"{key}.end",
                 rule="the monitoring data cover the whole period",
             )
     straddle = (start < hi) & (end > hi)
     if lo is not None:
         straddle |= (start < lo) & (end > lo)
-    if np.any(straddle):
+    states = all(declared[n].aggregate == "mean" for n in p.values) and not p.register
+    if np.any(straddle) and states:
+        # A state (a laboratory fraction, a temperature) holds over its whole interval:
+        # the part inside the period keeps its value. Nothing is pro-rated.
+        start = np.maximum(start, lo) if lo is not None else start
+        end = np.minimum(end, hi)
+    elif np.any(straddle):
         i = int(np.argmax(straddle))
         raise MonitoringDataError(
             f"interval {local_text(start[i], spec.timezone)} to "
@@ -393,7 +400,7 @@ def select(
             where=str(p.rows[i]),
             rule="a period starts and ends on interval boundaries; nothing is pro-rated",
         )
-    inside = end <= hi
+    inside = (end <= hi) & (start < end)
     if lo is not None:
         inside &= start >= lo
     start, end = start[inside], end[inside]
@@ -406,7 +413,7 @@ def select(
         raise MonitoringDataError(
             f"the data do not start at the start of the {period_text} (local midnight), or do "
             "not end at its end",
-            variable="period",
+            variable=key,
             rule="the monitoring data cover the whole period",
         )
     gaps = register_gaps(start, end, spec) if p.register else []
