@@ -107,7 +107,7 @@ def summary_lines(result: Result) -> list[str]:
         for key, value in t.detected.items():
             lines.append(f"    detected {key} = {value!r}")
         for k, n in t.filled_intervals.items():
-            rules = sorted({g.filled_by for g in t.gaps if g.variable == k})
+            rules = sorted({f"{g.filled_by} ({g.rule})" for g in t.gaps if g.variable == k})
             lines.append(f"    filled {n} interval(s) of {k} with {', '.join(rules)}")
         for note in t.resampled:
             lines.append(f"    resampled {note}")

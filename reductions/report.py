@@ -288,9 +288,16 @@ def dumps(report: dict[str, Any]) -> str:
 def results_dataset(result: Result, report: dict[str, Any], series: bool) -> xr.Dataset:
     """results.nc: every extensive quantity per reporting interval; the series if asked."""
     labels = [i["label"] for i in report["intervals"]]
-    data = {}
+    data = {
+        s: xr.DataArray(
+            [i[s] for i in report["intervals"]],
+            dims=("interval",),
+            attrs={"units": "t", "long_name": f"{s} per reporting interval (t CO2e)"},
+        )
+        for s in TOTALS
+    }
     for entry in report["quantities"]:
-        if "by_interval" in entry:
+        if "by_interval" in entry and entry["symbol"] not in TOTALS:
             data[entry["symbol"]] = xr.DataArray(
                 [entry["by_interval"][lab] for lab in labels],
                 dims=("interval",),
@@ -323,8 +330,10 @@ def results_dataset(result: Result, report: dict[str, Any], series: bool) -> xr.
     ds.attrs = {
         "methodology": f"{result.methodology.id} {result.methodology.version}",
         "project": result.project.name,
-        "time": "start of each monitoring interval, UTC",
+        "interval": "reporting intervals, local time; start and end as ISO 8601 with offset",
     }
+    if series:
+        ds.attrs["time"] = "start of each monitoring interval, UTC (time_end: its end)"
     return ds
 
 
@@ -388,6 +397,29 @@ def render_html(report: dict[str, Any]) -> str:
     totals = " &middot; ".join(f"{s} = {report['totals'][s]:,.3f}" for s in TOTALS)
     m = report["methodology"]
     comp = report["compliance"]
+    sources = "".join(
+        f"<li>{esc(s['code'])} {esc(s['version'])}: {esc(s['title'])}"
+        + (f" ({esc(s['note'])})" if s.get("note") else "")
+        + "</li>"
+        for s in m["sources"]
+    )
+    quality = "".join(_quality_html(name, t) for name, t in report["data_quality"].items())
+    gwps = "".join(
+        f"<tr><td>{esc(p['from'])} to {esc(p['to'])}</td><td>{esc(g)}</td>"
+        f"<td>{v['value']}</td><td>{esc(v['set'])}</td><td>{esc(p['rule'])}</td></tr>"
+        for p in report["gwp"]
+        for g, v in p["values"].items()
+    )
+    params = "".join(
+        f"<tr><td><code>{esc(p['symbol'])}</code></td><td>{esc(str(p['value']))}</td>"
+        f"<td>{esc(p['unit'])}</td><td>{esc(p['source'])}</td></tr>"
+        for p in report["parameters"]
+    )
+    inputs = "".join(
+        f"<tr><td>{esc(i['path'])}</td><td><code>{esc(i['sha256'])}</code></td></tr>"
+        for i in report["inputs"]
+    )
+    software = ", ".join(f"{esc(k)} {esc(v)}" for k, v in sorted(report["software"].items()))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(report["project"]["name"])}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
@@ -410,8 +442,48 @@ Period {esc(report["period"]["start"])} to {esc(report["period"]["end"])}
         if comp["compliant"]
         else "NOT compliant: overridden " + esc(", ".join(comp["overridden"]))
     }</p>
+<h2>Parameters</h2>
+<table><tr><th>symbol</th><th>value</th><th>unit</th><th>source</th></tr>{params}</table>
+<h2>GWPs</h2>
+<table><tr><th>part of the period</th><th>gas</th><th>GWP</th><th>set</th><th>rule</th></tr>
+{gwps}</table>
+<h2>Data quality</h2>{quality}
+<h2>Sources</h2><ul>{sources}</ul>
+<h2>Inputs</h2><table><tr><th>file</th><th>sha256</th></tr>{inputs}</table>
+<p>Software: {software}. Digest of report.json: <code>{esc(report["digest"])}</code></p>
 </body></html>
 """
+
+
+def _quality_html(name: str, t: dict[str, Any]) -> str:
+    esc = html.escape
+    outside = t["rows_outside_period"]
+    items = [
+        f"files: {esc(', '.join(t['files']))}; {t['rows']} rows, {t['intervals']} intervals "
+        f"({esc(t['period'])} period)",
+        f"interval: {esc(t['interval'])}; time zone {esc(t['timezone'])}",
+        f"rows outside the period: {outside['before']} before, {outside['after']} after",
+    ]
+    items += [f"detected {esc(k)} = {esc(repr(v))}" for k, v in t["detected"].items()]
+    items += [f"resampled {esc(r)}" for r in t["resampled"]]
+    items += [f"event: {esc(e)}" for e in t["events"]]
+    items += [f"filled {n} interval(s) of {esc(k)}" for k, n in t["filled_intervals"].items()]
+    gaps = "".join(
+        f"<tr><td>{esc(g['variable'])}</td><td>{esc(g['start'])}</td><td>{esc(g['end'])}</td>"
+        f"<td>{g['intervals']}</td><td>{esc(g['filled_by'])}</td><td>{esc(g['rule'])}</td></tr>"
+        for g in t["gaps"]
+    )
+    table = (
+        "<table><tr><th>variable</th><th>from</th><th>to</th><th>intervals</th>"
+        f"<th>filled by</th><th>rule</th></tr>{gaps}</table>"
+        if gaps
+        else "<p>No gaps.</p>"
+    )
+    return (
+        f"<h3>Table {esc(name)}</h3><ul>"
+        + "".join(f"<li>{i}</li>" for i in items)
+        + f"</ul>{table}"
+    )
 
 
 def _fmt(q: dict[str, Any]) -> str:

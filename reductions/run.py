@@ -122,6 +122,16 @@ def check_findings(project: Project, findings: Sequence[Finding]) -> list[Findin
 def _check_overrides(project: Project, findings: Sequence[Finding]) -> None:
     names = {f.name for f in findings}
     for o in project.overrides:
+        if o.finding in names and not any(
+            f.name == o.finding and f.status == Status.OVERRIDDEN for f in findings
+        ):
+            status = next(str(f.status) for f in findings if f.name == o.finding)
+            raise ApplicabilityError(
+                f"override of {o.finding!r}, which did not fail ({status})",
+                file=project.file_label,
+                variable="override",
+                rule="an override sets aside a failed finding, on the record; remove it",
+            )
         if o.finding not in names:
             from .errors import did_you_mean
 

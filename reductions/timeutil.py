@@ -99,6 +99,16 @@ def interval_offset(text: str, *, file: str | None = None) -> pd.DateOffset | pd
     return step
 
 
+def step_text(step: pd.Timedelta | np.timedelta64) -> str:
+    """``"1h"``, ``"15min"``, ``"1D"``: a fixed interval as a project file writes it."""
+    td = pd.Timedelta(step)
+    for unit, name in ((86400, "D"), (3600, "h"), (60, "min"), (1, "s")):
+        seconds = td.total_seconds()
+        if seconds and seconds % unit == 0:
+            return f"{int(seconds // unit)}{name}"
+    return str(td)
+
+
 def to_local(utc: np.ndarray, tz: dt.tzinfo) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(utc).tz_localize("UTC").tz_convert(tz)
 

@@ -151,6 +151,15 @@ def read_report(path: str | Path) -> dict[str, Any]:
                 file=label,
                 variable=f"inputs[{i}]",
             )
+    if old["project"].get("file", "") is None:
+        raise InputError(
+            "this report was computed from Python objects (reductions.quantify), not from a "
+            "project file, so there is nothing to rerun",
+            file=label,
+            variable="project.file",
+            rule="write the result with Result.to_project(folder), run that project file and "
+            "verify its report",
+        )
     if not isinstance(old["project"].get("file"), str):
         raise InputError(
             "malformed report: project.file is not a file name", file=label, variable="project"

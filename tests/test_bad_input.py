@@ -348,6 +348,30 @@ def calibration_of_an_unknown_meter(root: Path) -> Path:
     return p
 
 
+def event_on_interval_data(root: Path) -> Path:
+    p = make_project(root)
+    with p.open("a", encoding="utf-8") as fh:
+        fh.write(
+            '\n[[monitoring.events]]\nvariable = "EG_export"\nkind = "rollover"\n'
+            "time = 2024-01-02T10:00:00\nmodulus = 1e6\n"
+        )
+    return p
+
+
+def override_of_a_passing_finding(root: Path) -> Path:
+    p = make_project(root)
+    with p.open("a", encoding="utf-8") as fh:
+        fh.write('\n[[override]]\nfinding = "cdm.acm0002.applicability.technology"\n')
+        fh.write('reason = "not needed"\n')
+    return p
+
+
+def sheet_of_a_csv_file(root: Path) -> Path:
+    p = make_project(root)
+    edit(p, 'interval = "1h"', 'interval = "1h"\nsheet = "Data"')
+    return p
+
+
 CASES = [
     Case("missing project file", missing_project_file, ("no-such-project.toml", "not found")),
     Case(
@@ -596,6 +620,21 @@ CASES += [
         "calibration of a meter that is not monitored",
         calibration_of_an_unknown_meter,
         ("project.toml", "monitoring.calibrations.variable", "'EG_exprt'", "rule: one of"),
+    ),
+    Case(
+        "register events on interval data",
+        event_on_interval_data,
+        ("project.toml", "monitoring.events", "interval values", "rule: rollovers"),
+    ),
+    Case(
+        "override of a finding that passed",
+        override_of_a_passing_finding,
+        ("project.toml", "override", "did not fail (pass)", "rule: an override sets aside"),
+    ),
+    Case(
+        "an Excel sheet named for a CSV file",
+        sheet_of_a_csv_file,
+        ("project.toml", "monitoring.sheet", "not a .xlsx file", "rule: a setting the file"),
     ),
 ]
 

@@ -472,3 +472,43 @@ def test_validate_the_repository_cases(capsys: pytest.CaptureFixture) -> None:
     rows = _table_rows(out)
     assert {case for case, _ in rows} == set(found)
     assert all(cells[-1] == "pass" for cells in rows.values())
+
+
+def test_report_html_shows_what_an_auditor_checks(report: Path) -> None:
+    """The page holds the data quality, parameters, GWPs, inputs with their sha256 and the
+    software, not only the totals (issue 6, item 8; the README's "a readable page")."""
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    page = (report.parent / "report.html").read_text(encoding="utf-8")
+    for heading in ("Data quality", "Parameters", "GWPs", "Sources", "Inputs", "Findings"):
+        assert f"<h2>{heading}</h2>" in page, heading
+    for entry in doc["inputs"]:
+        assert entry["sha256"] in page
+    assert doc["digest"] in page and "rows outside the period: 0 before, 0 after" in page
+
+
+def test_verify_of_a_report_computed_in_python_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A quantify() result has no project file to rerun: verify says to write one."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from reductions import quantify
+
+    time = pd.date_range("2024-03-01", periods=24, freq="h")
+    ds = xr.Dataset(
+        {"EG_export": ("time", np.full(24, 3.0), {"units": "MWh"})}, coords={"time": time}
+    )
+    params = {
+        "project_activity": "greenfield",
+        "technology": "wind",
+        "crediting_period": 1,
+        "EF_grid_OM_y": 0.4620,
+        "EF_grid_BM_y": 0.3456,
+    }
+    day = dt.date(2024, 3, 1)
+    result = quantify("cdm.acm0002", parameters=params, monitoring=ds, period=(day, day))
+    result.write(tmp_path / "q")
+    code, out, err = _run(capsys, "verify", str(tmp_path / "q" / "report.json"))
+    assert code == 2 and out == "" and "Result.to_project" in err

@@ -230,7 +230,7 @@ def test_label_start_and_end(tmp_path: Path) -> None:
     )
     np.testing.assert_array_equal(start.ledger.series("ER"), end.ledger.series("ER"))
     # Declared the wrong way round, the data miss the first hour of the period.
-    with pytest.raises(MonitoringDataError, match="not covered"):
+    with pytest.raises(MonitoringDataError, match="one interval off.*check monitoring.label"):
         run_project(
             interval_project(tmp_path / "wrong", hourly_frame(EXPORT_24, IMPORT_24), label="start")
         )

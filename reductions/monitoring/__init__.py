@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,7 @@ from ..ledger import TimeAxis
 from ..methodology import Methodology, MonitoringVariable
 from ..project import DateRange, Period, Project, TableSpec
 from ..readers import MISSING_TOKENS, ReadOptions, RowLabels, Table, read_table
-from ..timeutil import interval_offset, local_midnight_utc, to_utc_naive, tz_name
+from ..timeutil import interval_offset, local_midnight_utc, step_text, to_utc_naive, tz_name
 from .resample import grid, resample
 from .series import Gap, Prepared, prepare, select
 
@@ -189,6 +190,13 @@ def _check_mapping(project: Project, methodology: type[Methodology]) -> None:
                 variable=f"{t.where}.variables",
                 rule="one set of key columns per table",
             )
+        if t.events and t.kind != "register":
+            raise ProjectFileError(
+                f"table {t.name!r} declares register events, but its variables are interval values",
+                file=label,
+                variable=f"{t.where}.events",
+                rule="rollovers and meter replacements apply to registers (kind = 'register')",
+            )
         for rec_kind, records in (("events", t.events), ("calibrations", t.calibrations)):
             for rec in records:
                 if rec.variable.split("[", 1)[0] not in t.variables:
@@ -253,6 +261,22 @@ def _read_files(project: Project, spec: TableSpec, numeric: list[str], keys: lis
         return _read_memory(spec, numeric, keys)
     parts = []
     for f in spec.files:
+        suffix = Path(f).suffix.lower()
+        for key, kinds in (("sheet", (".xlsx",)), ("delimiter", (".csv", ".txt"))):
+            if getattr(spec, key) is not None and suffix not in kinds:
+                raise ProjectFileError(
+                    f"{spec.where}.{key} is set, but {f} is not a {' or '.join(kinds)} file",
+                    file=project.file_label,
+                    variable=f"{spec.where}.{key}",
+                    rule="a setting the file does not use is an error; remove it",
+                )
+        if spec.decimal is not None and suffix not in (".csv", ".txt"):
+            raise ProjectFileError(
+                f"{spec.where}.decimal is set, but {f} is not a CSV file",
+                file=project.file_label,
+                variable=f"{spec.where}.decimal",
+                rule="a setting the file does not use is an error; remove it",
+            )
         path = project.root / f
         if not path.is_file():
             raise ProjectFileError(
@@ -627,7 +651,60 @@ def series_for(
                 )
                 out[symbol] = da
             quality[spec.name] = tq
+    _common_axes(loaded, declared, out, axes, quality)
     return out, axes, DataQuality(quality)
+
+
+def _common_axes(
+    loaded: Loaded,
+    declared: Mapping[str, MonitoringVariable],
+    out: dict[str, xr.DataArray],
+    axes: list[TimeAxis],
+    quality: dict[str, TableQuality],
+) -> None:
+    """Variables of one period without a declared resolution, from tables at different
+    intervals, are brought to the coarsest of those intervals when the finer ones nest in
+    it (a 15-minute export meter and an hourly import meter: hourly sums), so that the
+    methodology can combine them; the report says so. Intervals that do not nest stay as
+    they are (and combining them is an error naming them)."""
+    table_of = {s: lt.spec for lt in loaded.tables for s in lt.spec.variables}
+    for period in ("reporting", "baseline"):
+        free = [s for s in out if declared[s].resolution is None and declared[s].period == period]
+        on = {id(a): a for s in free for a in axes if a.matches(out[s].indexes["time"])}
+        if len(on) < 2:
+            continue
+        target = min(on.values(), key=lambda a: a.start.size)
+        for s in free:
+            da = out[s]
+            if target.matches(da.indexes["time"]):
+                continue
+            src = next(a for a in on.values() if a.matches(da.indexes["time"]))
+            spec = table_of[s]
+            try:
+                arr = da.transpose("time", ...)
+                values, how = resample(
+                    arr.values,
+                    src.start,
+                    src.end,
+                    target.start,
+                    target.end,
+                    declared[s].aggregate,
+                    s,
+                    spec.timezone,
+                )
+            except MonitoringDataError:
+                continue
+            labels = {str(d): arr[d].values for d in arr.dims[1:] if d in arr.coords}
+            new = target.series(values, tuple(str(d) for d in arr.dims[1:]), **labels)
+            new.attrs.update(da.attrs)
+            out[s] = new
+            step = step_text(target.end[0] - target.start[0])
+            quality[spec.name].resampled.append(
+                f"{s}: {how} from the data's intervals to the {step} intervals of the other "
+                f"{period} tables (a common time axis)"
+            )
+    used = {id(a) for s in out for a in axes if a.matches(out[s].indexes["time"])}
+    axes[:] = [a for a in axes if id(a) in used]
 
 
 def _unit_text(lt: LoadedTable, symbol: str) -> str:

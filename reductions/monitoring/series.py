@@ -22,7 +22,7 @@ from ..errors import MonitoringDataError, ProjectFileError, UnitError
 from ..methodology import MonitoringVariable
 from ..project import RegisterEvent, TableSpec
 from ..rules import FillContext
-from ..timeutil import interval_offset, to_local, to_utc_naive
+from ..timeutil import interval_offset, step_text, to_local, to_utc_naive
 from ..units import convert
 
 NS0 = np.timedelta64(0, "ns")
@@ -230,7 +230,7 @@ def _infer_interval(times: np.ndarray, rows: Any, spec: TableSpec) -> tuple[Any,
     if most_common == smallest and np.all(step % smallest == NS0):
         td = pd.Timedelta(smallest)
         return td, (
-            f"{td}, inferred: the most common and smallest spacing of the timestamps, "
+            f"{step_text(td)}, inferred: the most common and smallest spacing of the timestamps, "
             "which divides every step"
         )
     odd = (step % smallest != NS0) if most_common == smallest else (step != smallest)
@@ -377,9 +377,16 @@ def select(
     if cover:
         first, last = start.min(), end.max()
         if first > lo or last < hi:
+            off = p.step is not None and (first - lo == p.step or hi - last == p.step)
+            hint = (
+                f" (one interval off: timestamps label the {spec.label} of their interval; "
+                f"check {spec.where}.label)"
+                if off
+                else ""
+            )
             raise MonitoringDataError(
                 f"the {period_text} is not covered by the data in {files}, which run from "
-                f"{local_text(first, spec.timezone)} to {local_text(last, spec.timezone)}",
+                f"{local_text(first, spec.timezone)} to {local_text(last, spec.timezone)}{hint}",
                 variable=f"{key}.start" if first > lo else f"{key}.end",
                 rule="the monitoring data cover the whole period",
             )
