@@ -118,37 +118,3 @@ def to_utc_naive(index: pd.DatetimeIndex) -> np.ndarray:
 
 
 REPORTING = ("total", "year", "quarter", "month", "day")
-
-
-def reporting_labels(
-    start_utc: np.ndarray, end_utc: np.ndarray, tz: dt.tzinfo, reporting: str
-) -> np.ndarray:
-    """Label of the reporting interval of each monitoring interval, in local time.
-
-    Raises if an interval straddles two reporting intervals (monthly data cannot be
-    reported per day).
-    """
-    if reporting == "total":
-        return np.full(len(start_utc), "total", dtype=object)
-    fmt = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
-    starts = to_local(start_utc, tz)
-    # The last instant inside the interval decides where it ends.
-    ends = to_local(end_utc - np.timedelta64(1, "ns"), tz)
-    if reporting == "quarter":
-        a = starts.year.astype(str) + "-Q" + ((starts.month - 1) // 3 + 1).astype(str)
-        b = ends.year.astype(str) + "-Q" + ((ends.month - 1) // 3 + 1).astype(str)
-        la, lb = np.asarray(a, dtype=object), np.asarray(b, dtype=object)
-    else:
-        la = np.asarray(starts.strftime(fmt[reporting]), dtype=object)
-        lb = np.asarray(ends.strftime(fmt[reporting]), dtype=object)
-    bad = la != lb
-    if np.any(bad):
-        i = int(np.argmax(bad))
-        raise ProjectFileError(
-            f"monitoring interval {starts[i].isoformat()} to "
-            f"{to_local(end_utc[i : i + 1], tz)[0].isoformat()} spans two {reporting} reporting "
-            "intervals",
-            variable="period.reporting",
-            rule="the data's resolution must be at least as fine as the reporting interval",
-        )
-    return la
