@@ -29,8 +29,6 @@ reporting = "day"
 distance_from_shore = {{ value = 38, unit = "km" }}
 EF_grid_OM_y = {{ value = 0.9, unit = "t/MWh" }}
 EF_grid_BM_y = {{ value = 0.4, unit = "t/MWh" }}
-w_OM = 0.75
-w_BM = 0.25
 MPE_export = 0.002
 MPE_import = 0.002
 [monitoring]

@@ -60,8 +60,6 @@ reporting = "month"
 distance_from_shore = {{ value = 38, unit = "km", source = "benchmark" }}
 EF_grid_OM_y = {{ value = 0.9, unit = "t/MWh", source = "benchmark" }}
 EF_grid_BM_y = {{ value = 0.4, unit = "t/MWh", source = "benchmark" }}
-w_OM = {{ value = 0.75, unit = "1", source = "benchmark" }}
-w_BM = {{ value = 0.25, unit = "1", source = "benchmark" }}
 # No calibration records: the meters count as uncalibrated and get the class MPE.
 MPE_export = {{ value = 0.002, unit = "1", source = "accuracy class 0.2S" }}
 MPE_import = {{ value = 0.002, unit = "1", source = "accuracy class 0.2S" }}

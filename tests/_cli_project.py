@@ -60,8 +60,7 @@ distance_from_shore = {{ value = 38, unit = "km", source = "fixture" }}
 water_depth = {{ value = 26, unit = "m", source = "fixture" }}
 EF_grid_OM_y = {{ value = {om}, unit = "t/MWh", source = "fixture" }}
 EF_grid_BM_y = {{ value = {bm}, unit = "t/MWh", source = "fixture" }}
-w_OM = {{ value = {wom}, unit = "1", source = "fixture" }}
-w_BM = {{ value = {wbm}, unit = "1", source = "fixture" }}
+EF_grid_vintage = 2023
 MPE_export = {{ value = 0.002, unit = "1", source = "fixture: accuracy class 0.2S" }}
 MPE_import = {{ value = 0.002, unit = "1", source = "fixture: accuracy class 0.2S" }}
 """
@@ -111,7 +110,7 @@ def make_project(
     if methodology == "cdm.acm0002":
         head = ACM0002_HEAD.format(om=EF_OM, bm=EF_BM)
     else:
-        head = CCER_HEAD.format(om=EF_OM, bm=EF_BM, wom=W_OM, wbm=W_BM)
+        head = CCER_HEAD.format(om=EF_OM, bm=EF_BM)
     if kind == "interval":
         lines = ["time_end,export,import"]
         lines += [

@@ -23,16 +23,21 @@ from reductions.plugin import (
     Methodology,
     MonitoringVariable,
     Parameter,
+    ParameterError,
     Source,
     Status,
 )
-from reductions.tools.grid_emission_factor import TOOL07, cm_weights, combined_margin
+from reductions.tools.grid_emission_factor import TOOL07, WIND_SOLAR, cm_weights, combined_margin
 
 from .equations import baseline_emissions_grid, emission_reductions, net_electricity_supplied
 
 ACTIVITIES = ("greenfield", "capacity_addition", "retrofit", "rehabilitation", "replacement")
 TECHNOLOGIES = ("wind", "solar", "hydro", "geothermal", "wave", "tidal")
 SUPPORTED_TECHNOLOGIES = ("wind", "solar")
+#: A published combined margin names the TOOL07 weights it applies: wind and solar
+#: (0.75/0.25), other projects in their first crediting period (0.5/0.5), or in their
+#: second and third (0.25/0.75) (TOOL07 v07.0 para. 86).
+CM_KINDS = ("wind_solar", "other_first", "other_second_third")
 
 
 class ACM0002(Methodology):
@@ -79,17 +84,35 @@ class ACM0002(Methodology):
         ),
         Parameter(
             "EF_grid_OM_y",
-            "Operating margin CO2 emission factor of the grid",
+            "Operating margin CO2 emission factor of the grid (or give EF_grid_CM_y)",
             unit="t/MWh",
             minimum=0.0,
             maximum=2.0,
+            required=False,
         ),
         Parameter(
             "EF_grid_BM_y",
-            "Build margin CO2 emission factor of the grid",
+            "Build margin CO2 emission factor of the grid (or give EF_grid_CM_y)",
             unit="t/MWh",
             minimum=0.0,
             maximum=2.0,
+            required=False,
+        ),
+        Parameter(
+            "EF_grid_CM_y",
+            "Published combined margin (a standardized baseline's or a national "
+            "authority's), in place of OM and BM",
+            unit="t/MWh",
+            minimum=0.0,
+            maximum=2.0,
+            required=False,
+        ),
+        Parameter(
+            "EF_grid_CM_kind",
+            "Which TOOL07 weights the published combined margin applies",
+            kind="choice",
+            choices=CM_KINDS,
+            required=False,
         ),
         Parameter(
             "w_OM",
@@ -209,6 +232,7 @@ class ACM0002(Methodology):
                 "no storage",
             ),
         ]
+        findings.append(_grid_factor(inputs, p))
         if not inputs.has("EG_import"):
             findings.append(
                 Finding(
@@ -222,7 +246,9 @@ class ACM0002(Methodology):
         return findings
 
     def quantify(self, inputs: Inputs, ledger: Ledger) -> None:
-        ref = self.reference
+        if inputs.given("EF_grid_CM_y"):
+            self._net_supply_and_totals(ledger)
+            return
         tech, cp = inputs.value("technology"), inputs.value("crediting_period")
         table = cm_weights(tech, cp)
         for w in ("w_OM", "w_BM"):
@@ -246,6 +272,12 @@ class ACM0002(Methodology):
                         {"given": inputs.value(w), "prescribed": prescribed},
                     )
                 )
+        ledger.apply(combined_margin)
+        self._net_supply_and_totals(ledger)
+
+    def _net_supply_and_totals(self, ledger: Ledger) -> None:
+        """EG_PJ,y from the meters, then BE, PE, LE and ER (both kinds of grid factor)."""
+        ref = self.reference
         if "EG_import" not in ledger:
             ledger.add(
                 "EG_import",
@@ -256,7 +288,6 @@ class ACM0002(Methodology):
                 "Electricity delivered by the grid to the plant, taken as zero",
                 role="parameter",
             )
-        ledger.apply(combined_margin)
         ledger.apply(net_electricity_supplied)
         ledger.add(
             "EG_PJ_y",
@@ -290,12 +321,91 @@ def _declared(
 ) -> Finding:
     """Finding on a yes/no declaration of the project: ``status_if_true`` when declared."""
     value = inputs.value(flag)
+    if not value and not inputs.parameters[flag].given:
+        return Finding(
+            prefix + _FINDING_NAMES[flag],
+            clause,
+            Status.UNCHECKED,
+            f"{flag} is not declared in the project file: the validator checks that "
+            f"{if_false[0].lower() + if_false[1:]}",
+            {flag: None},
+        )
     return Finding(
         prefix + _FINDING_NAMES[flag],
         clause,
         status_if_true if value else Status.PASS,
         if_true if value else if_false,
         {flag: value},
+    )
+
+
+def _grid_factor(inputs: Inputs, prefix: str) -> Finding:
+    """Which grid factor is used: a published combined margin, or OM and BM with the
+    TOOL07 weights. A published one must name the weights it applies, and they must be the
+    ones TOOL07 gives this project."""
+    given = {s for s in ("EF_grid_OM_y", "EF_grid_BM_y", "EF_grid_CM_y") if inputs.given(s)}
+    clause = "ACM0002 v22.0 eq. (11); TOOL07 v07.0 Step 6 and para. 86"
+    if given == {"EF_grid_OM_y", "EF_grid_BM_y"}:
+        if inputs.given("EF_grid_CM_kind"):
+            raise ParameterError(
+                "EF_grid_CM_kind is set, but no published combined margin is given",
+                variable="parameters.EF_grid_CM_kind",
+                rule="a setting the methodology does not use is an error; remove it",
+            )
+        return Finding(
+            prefix + "grid_factor",
+            clause,
+            Status.PASS,
+            "combined margin computed from the operating and build margins with the TOOL07 weights",
+            {"used": "EF_grid_OM_y and EF_grid_BM_y"},
+        )
+    margins = given & {"EF_grid_OM_y", "EF_grid_BM_y"}
+    if len(margins) == 1 and "EF_grid_CM_y" not in given:
+        (missing,) = {"EF_grid_OM_y", "EF_grid_BM_y"} - margins
+        raise ParameterError(
+            f"required parameter missing ({ACM0002.parameter(missing).description})",
+            variable=f"parameters.{missing}",
+            rule=f"{clause}: the combined margin needs both margins",
+        )
+    if given != {"EF_grid_CM_y"}:
+        raise ParameterError(
+            f"give EF_grid_OM_y and EF_grid_BM_y, or a published EF_grid_CM_y (given: "
+            f"{', '.join(sorted(given)) or 'none'})",
+            variable="parameters.EF_grid_CM_y",
+            rule=clause,
+        )
+    for w in ("w_OM", "w_BM"):
+        if inputs.given(w):
+            raise ParameterError(
+                f"{w} is set, but a published combined margin already applies its weights",
+                variable=f"parameters.{w}",
+                rule="a setting the methodology does not use is an error; remove it",
+            )
+    tech, cp = inputs.value("technology"), inputs.value("crediting_period")
+    expected = (
+        "wind_solar" if tech in WIND_SOLAR else ("other_first" if cp == 1 else "other_second_third")
+    )
+    source = inputs.parameters["EF_grid_CM_y"].source
+    if not inputs.given("EF_grid_CM_kind"):
+        return Finding(
+            prefix + "grid_factor",
+            clause,
+            Status.UNCHECKED,
+            f"published combined margin ({source}); EF_grid_CM_kind not given, so whether it "
+            f"applies the weights TOOL07 gives a {tech} plant in crediting period {cp} "
+            f"({expected}) is not checked",
+            {"used": "EF_grid_CM_y", "source": source, "expected_kind": expected},
+        )
+    kind = inputs.value("EF_grid_CM_kind")
+    return Finding(
+        prefix + "grid_factor",
+        clause,
+        Status.PASS if kind == expected else Status.FAIL,
+        f"published combined margin ({source}), {kind} weights"
+        if kind == expected
+        else f"the published combined margin applies the {kind} weights, but TOOL07 gives a "
+        f"{tech} plant in crediting period {cp} the {expected} weights",
+        {"used": "EF_grid_CM_y", "source": source, "kind": kind, "expected_kind": expected},
     )
 
 

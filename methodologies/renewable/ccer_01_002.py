@@ -6,9 +6,15 @@ para. 7.3.4, combined margin (eq. (3)), baseline emissions (eq. (1)), PE_y = 0 (
 leakage ignored (para. 6.5), ER (eq. (4)), and the 10-year limit of the crediting period
 (para. 5.2.2).
 
-The weights omega_OM and omega_BM and the MEE factor publication stand in the
-methodology's Tables 2-3, which were not available as text when this was written: the
-project file gives them, with their source.
+Tables 2 and 3 fix omega_OM = omega_BM = 0.5 as default values (默认值), read in the
+table images that accompany the transcription (knifesoft/imgcloud 2013/202311091127846.png
+and 2013/202311091128054.png): another weight is an override that makes the result
+non-compliant. Tables 6 and 7: EF_grid_OM_y and EF_grid_BM_y are the regional factors the
+MEE publishes for year y, or the latest published year before y when y is not yet
+published; the project states the publication year (``EF_grid_vintage``), and a factor
+published after the period is refused. Tables 4 and 5: export and import meters of
+accuracy class 0.5 or better (不低于0.5级); a maximum permissible error above 0.5 % is a
+failed finding.
 """
 
 from __future__ import annotations
@@ -89,17 +95,31 @@ class CCER01002(Methodology):
         ),
         Parameter(
             "w_OM",
-            "Weight omega_OM of the operating margin (Table 2 of the methodology)",
+            "Weight omega_OM of the operating margin",
             unit="1",
+            default=0.5,
+            default_source="CCER-01-002-V01 Table 2 (omega_OM, 默认值 default value 0.5)",
             minimum=0.0,
             maximum=1.0,
+            prescribed=True,
         ),
         Parameter(
             "w_BM",
-            "Weight omega_BM of the build margin (Table 2 of the methodology)",
+            "Weight omega_BM of the build margin",
             unit="1",
+            default=0.5,
+            default_source="CCER-01-002-V01 Table 3 (omega_BM, 默认值 default value 0.5)",
             minimum=0.0,
             maximum=1.0,
+            prescribed=True,
+        ),
+        Parameter(
+            "EF_grid_vintage",
+            "Year of the MEE publication the OM and BM are taken from (Tables 6-7)",
+            kind="integer",
+            minimum=2000,
+            maximum=2100,
+            required=False,
         ),
         Parameter(
             "MPE_export",
@@ -187,9 +207,9 @@ class CCER01002(Methodology):
             f"omega_OM + omega_BM = {w_sum!r}" + ("" if abs(w_sum - 1.0) <= 1e-9 else ", not 1"),
             {"w_OM": inputs.value("w_OM"), "w_BM": inputs.value("w_BM")},
         )
-        findings = [site, weights]
-        start = inputs.parameters.get("crediting_period_start")
         period = inputs.full_period
+        findings = [site, weights, _vintage(p, inputs), *_meter_class(p, inputs)]
+        start = inputs.parameters.get("crediting_period_start")
         if start is None:
             findings.append(
                 Finding(
@@ -263,6 +283,79 @@ class CCER01002(Methodology):
             "LE", 0.0, "t", self.reference("para. 6.5"), (), "Leakage, ignored by the methodology"
         )
         ledger.apply(emission_reductions)
+
+
+#: Tables 4-5: meters of accuracy class 0.5 or better (不低于0.5级).
+MAX_METER_MPE = 0.005
+
+
+def _vintage(prefix: str, inputs: Inputs) -> Finding:
+    """Tables 6-7: the MEE's factors for year y, or the latest published before y."""
+    clause = "CCER-01-002-V01 Tables 6-7"
+    given = inputs.parameters.get("EF_grid_vintage")
+    last = inputs.full_period.end.year
+    if given is None:
+        return Finding(
+            prefix + "factor_vintage",
+            clause,
+            Status.UNCHECKED,
+            "EF_grid_vintage not given: the validator checks that the OM and BM are the MEE's "
+            f"factors for {last}, or the latest published before it",
+        )
+    if given.value > last:
+        raise ParameterError(
+            f"the grid factors are from the {given.value} publication, later than the "
+            f"period's last year {last}",
+            variable="parameters.EF_grid_vintage",
+            rule=f"{clause}: the factors for year y, or the latest published before y",
+        )
+    return Finding(
+        prefix + "factor_vintage",
+        clause,
+        Status.PASS,
+        f"OM and BM from the MEE's {given.value} publication (not later than {last})",
+        {"EF_grid_vintage": given.value, "period_end_year": last},
+    )
+
+
+def _meter_class(prefix: str, inputs: Inputs) -> list[Finding]:
+    """Tables 4-5: export and import meters of accuracy class 0.5 or better."""
+    clause = "CCER-01-002-V01 Tables 4-5 (accuracy class 0.5 or better, 不低于0.5级)"
+    out = []
+    for meter in ("export", "import"):
+        symbol = f"EG_{meter}"
+        stated = (
+            {f"MPE_{meter}": inputs.value(f"MPE_{meter}")} if inputs.given(f"MPE_{meter}") else {}
+        )
+        stated.update(
+            {f"calibration {c.date.isoformat()}": c.mpe for c in inputs.calibrations_of(symbol)}
+        )
+        if not stated:
+            out.append(
+                Finding(
+                    f"{prefix}meter_class_{meter}",
+                    clause,
+                    Status.UNCHECKED,
+                    f"neither MPE_{meter} nor a calibration record states the {meter} meter's "
+                    "accuracy class",
+                )
+            )
+            continue
+        worst = max(stated, key=lambda k: stated[k])
+        ok = stated[worst] <= MAX_METER_MPE + 1e-12
+        out.append(
+            Finding(
+                f"{prefix}meter_class_{meter}",
+                clause,
+                Status.PASS if ok else Status.FAIL,
+                f"the {meter} meter's maximum permissible error is at most 0.5 %"
+                if ok
+                else f"the {meter} meter's maximum permissible error {stated[worst]:.2%} "
+                f"({worst}) is above 0.5 %",
+                {k: v for k, v in stated.items()},
+            )
+        )
+    return out
 
 
 def _class_mpe(
