@@ -101,8 +101,13 @@ def resolve_parameters(
             )
     out: dict[str, ParameterValue] = {}
     findings: list[Finding] = []
+    year = project.period.end.year
     for symbol, decl in declared.items():
-        if symbol in project.raw_parameters:
+        raw = project.raw_parameters.get(symbol)
+        if isinstance(raw, Mapping) and "published" in raw:
+            pv, found = _published_value(decl, raw, label, year, methodology)
+            findings.extend(found)
+        elif symbol in project.raw_parameters:
             pv = _parameter_value(decl, project.raw_parameters[symbol], label)
             if decl.prescribed and decl.default is not None and pv.value != decl.default:
                 findings.append(
@@ -134,6 +139,85 @@ def resolve_parameters(
             continue
         out[symbol] = pv
     return MappingProxyType(out), findings
+
+
+def _published_value(
+    decl: Parameter,
+    raw: Mapping[str, Any],
+    label: str,
+    year: int,
+    methodology: type[Methodology],
+) -> tuple[ParameterValue, list[Finding]]:
+    """A parameter taken from a packaged publication (``reductions.factors.grid``).
+
+    The publication's row of an accepted kind for the grid is used, under the vintage rule
+    (never a publication for a later year than the period's last). A consumption-side
+    average where a margin is asked for is used only as an override on the record: a
+    failed finding the project must override explicitly.
+    """
+    from .factors import grid as published
+
+    var = f"parameters.{decl.symbol}"
+    known_keys = {"published", "grid"}
+    extra = set(raw) - known_keys
+    if extra:
+        raise ParameterError(
+            f"unknown keys {sorted(extra)}",
+            file=label,
+            variable=var,
+            rule="a published factor is {published = <table>, grid = <grid>}",
+        )
+    if not decl.published_kinds:
+        raise ParameterError(
+            f"{methodology.label()} does not take {decl.symbol} from a publication",
+            file=label,
+            variable=var,
+            rule="give a value (with its unit and source)",
+        )
+    if "grid" not in raw:
+        raise ParameterError("missing key 'grid'", file=label, variable=var)
+    table, grid = str(raw["published"]), str(raw["grid"])
+    gid = published.canonical_grid(grid)
+    rows = [f for f in published.factors(table) if f.grid == gid]
+    kinds = [f.kind for f in rows]
+    kind = next((k for k in decl.published_kinds if k in kinds), None)
+    findings: list[Finding] = []
+    if kind is None and "consumption_average" in kinds:
+        kind = "consumption_average"
+    if kind is None:
+        raise ParameterError(
+            f"{table} gives {kinds or 'nothing'} for grid {gid!r}, not "
+            f"{' or '.join(decl.published_kinds)}",
+            file=label,
+            variable=var,
+            rule=f"{decl.symbol} is a {' or '.join(decl.published_kinds)}",
+        )
+    factor = published.published(gid, kind, year, table=table)
+    value = factor.value * conversion_factor(factor.unit, decl.unit, variable=var, where=label)
+    if kind == "consumption_average":
+        findings.append(
+            Finding(
+                f"{methodology.id}.parameters.{decl.symbol}.consumption_average",
+                f"{methodology.label()}: {decl.symbol} is a "
+                f"{' or '.join(decl.published_kinds)}, not an average emission factor",
+                Status.FAIL,
+                f"{decl.symbol} is taken from {table}, a consumption-side average emission "
+                f"factor ({factor.value} {factor.unit}, {gid}), not a "
+                f"{' or '.join(decl.published_kinds)}",
+                {"table": table, "grid": gid, "value": factor.value, "kind": kind},
+            )
+        )
+    pv = ParameterValue(
+        decl.symbol,
+        value,
+        decl.unit,
+        f"{factor.reference} ({kind}, {gid}, vintage {factor.vintage})",
+        True,
+        factor.unit,
+        f"{table}: {gid} {kind}",
+        factor.vintage,
+    )
+    return pv, findings
 
 
 def _parameter_value(decl: Parameter, raw: Any, label: str) -> ParameterValue:

@@ -70,7 +70,9 @@ class Parameter:
     ``unit`` is the canonical unit the methodology computes in; a project may give the
     value in any unit of the same dimension. ``prescribed`` marks a default the
     methodology fixes: another value is an override, recorded as a finding that makes the
-    result non-compliant.
+    result non-compliant. ``published_kinds`` are the kinds of packaged published factor
+    (``reductions.factors.grid``: ``"OM"``, ``"BM"``, ``"CM"``) the project may name
+    instead of a number (``{published = "<table>", grid = "<grid>"}``).
     """
 
     symbol: str
@@ -84,6 +86,7 @@ class Parameter:
     choices: tuple[str, ...] | None = None
     required: bool = True
     prescribed: bool = False
+    published_kinds: tuple[str, ...] = ()
 
 
 PeriodKind = Literal["reporting", "baseline", "history"]

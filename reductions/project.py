@@ -179,6 +179,8 @@ class ParameterValue:
     given: bool  # False: the methodology's default
     given_unit: str | None = None
     given_value: Any = None
+    #: For a value taken from a packaged publication: its vintage (the year it is for).
+    vintage: int | None = None
 
 
 @dataclass(frozen=True)

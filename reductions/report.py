@@ -245,6 +245,7 @@ def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
                     if p.given_unit is not None
                     else {}
                 ),
+                **({"vintage": p.vintage} if p.vintage is not None else {}),
             }
             for p in result.inputs.parameters.values()
         ],

@@ -195,6 +195,7 @@ def resolve(
 
 def _run(project: Project, available: Available | None) -> Result:
     methodology, base, findings, choices = resolve(project, available)
+    findings = check_findings(project, findings)
     parameters = base.parameters
     instance = methodology()
     applicability = list(instance.applicability(base))

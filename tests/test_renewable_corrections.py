@@ -175,3 +175,43 @@ def test_declarations_nobody_made_cannot_be_checked() -> None:
         assert declared[name].status is Status.PASS
         assert silent[name].status is Status.UNCHECKED
         assert "not declared" in silent[name].message
+
+
+def test_a_margin_taken_from_a_packaged_publication() -> None:
+    """The 2016 regional OM of the North grid, 1.0000 t/MWh (2016年度中国区域电网二氧化碳
+    基准线排放因子OM编制说明, 附件2, as packaged in cn-regional-grid-om-2016.csv): the value,
+    its source and vintage come from the table; the vintage check uses it."""
+    om = {"published": "cn-regional-grid-om-2016", "grid": "north"}
+    result = ccer(EF_grid_OM_y=om, EF_grid_vintage=None)
+    assert result.ledger["EF_grid_OM_y"].total() == 1.0
+    assert "vintage 2016" in result.ledger["EF_grid_OM_y"].equation
+    f = findings(result)["factor_vintage"]
+    assert f.status is Status.PASS and f.values["vintage"] == 2016
+    (entry,) = [p for p in result.report()["parameters"] if p["symbol"] == "EF_grid_OM_y"]
+    assert entry["vintage"] == 2016 and entry["given_value"].endswith("north OM")
+
+
+def test_a_consumption_average_is_no_margin_unless_overridden() -> None:
+    """The MEE/NBS 2022 electricity average of the North grid (0.6776 t/MWh) is an
+    average, not an operating margin: the run stops unless the project overrides it, and
+    then the report is not compliant and shows the override."""
+    avg = {"published": "cn-mee-nbs-electricity-average-ef-2022", "grid": "north"}
+    name = "ccer.01-002.parameters.EF_grid_OM_y.consumption_average"
+    with pytest.raises(ApplicabilityError, match="consumption-side average"):
+        ccer(EF_grid_OM_y=avg)
+    result = quantify(
+        "ccer.01-002",
+        parameters={
+            "distance_from_shore": {"value": 38.0, "unit": "km"},
+            "EF_grid_OM_y": avg,
+            "EF_grid_BM_y": BM,
+            "MPE_export": 0.002,
+            "MPE_import": 0.002,
+        },
+        monitoring=meters(),
+        period=DAYS,
+        overrides={name: "no margin published for 2024; the average stands in, on the record"},
+    )
+    assert result.ledger["EF_grid_OM_y"].total() == 0.6776
+    assert not result.compliant
+    assert result.report()["compliance"]["overridden"] == [name]

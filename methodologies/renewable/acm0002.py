@@ -89,6 +89,7 @@ class ACM0002(Methodology):
             minimum=0.0,
             maximum=2.0,
             required=False,
+            published_kinds=("OM",),
         ),
         Parameter(
             "EF_grid_BM_y",
@@ -97,6 +98,7 @@ class ACM0002(Methodology):
             minimum=0.0,
             maximum=2.0,
             required=False,
+            published_kinds=("BM",),
         ),
         Parameter(
             "EF_grid_CM_y",
@@ -106,6 +108,7 @@ class ACM0002(Methodology):
             minimum=0.0,
             maximum=2.0,
             required=False,
+            published_kinds=("CM",),
         ),
         Parameter(
             "EF_grid_CM_kind",

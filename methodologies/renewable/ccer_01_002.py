@@ -85,6 +85,7 @@ class CCER01002(Methodology):
             unit="t/MWh",
             minimum=0.0,
             maximum=2.0,
+            published_kinds=("OM",),
         ),
         Parameter(
             "EF_grid_BM_y",
@@ -92,6 +93,7 @@ class CCER01002(Methodology):
             unit="t/MWh",
             minimum=0.0,
             maximum=2.0,
+            published_kinds=("BM",),
         ),
         Parameter(
             "w_OM",
@@ -294,6 +296,28 @@ def _vintage(prefix: str, inputs: Inputs) -> Finding:
     clause = "CCER-01-002-V01 Tables 6-7"
     given = inputs.parameters.get("EF_grid_vintage")
     last = inputs.full_period.end.year
+    tables = {
+        s: pv.vintage
+        for s in ("EF_grid_OM_y", "EF_grid_BM_y")
+        if (pv := inputs.parameters.get(s)) is not None and pv.vintage is not None
+    }
+    if len(set(tables.values())) > 1:
+        return Finding(
+            prefix + "factor_vintage",
+            clause,
+            Status.FAIL,
+            f"the OM and BM come from publications of different years {tables}",
+            dict(tables),
+        )
+    if given is None and tables:
+        vintage = next(iter(tables.values()))
+        return Finding(
+            prefix + "factor_vintage",
+            clause,
+            Status.PASS,
+            f"OM and BM from the MEE's {vintage} publication (not later than {last})",
+            {"vintage": vintage, "period_end_year": last, **tables},
+        )
     if given is None:
         return Finding(
             prefix + "factor_vintage",
