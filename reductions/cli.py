@@ -129,11 +129,45 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     for s in ("BE", "PE", "LE", "ER"):
         print(f"  {s} = {t[s]:,.3f} t CO2e")
+    if result.project.estimate:
+        print("  EX-ANTE ESTIMATE from expected annual values, not a monitored result")
     for line in summary_lines(result):
         print(line)
     print(f"  report: {paths['report']}")
     print(f"  results: {paths['results']}")
     print(f"  html: {paths['html']}")
+    return EXIT_OK
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    """An ex-ante estimate: the yearly table a design document shows."""
+    from .run import run_project
+
+    result = run_project(args.project)
+    if not result.project.estimate:
+        raise InputError(
+            "not an estimate: the project file has no [estimate] table",
+            file=result.project.file_label,
+            variable="estimate",
+            rule="use `reductions run` for monitored data",
+        )
+    outdir = Path(args.output) if args.output else Path(args.project).parent / "out"
+    paths = result.write(outdir)
+    report = result.report()
+    print(
+        f"{result.project.name}: {result.methodology.label()}, EX-ANTE ESTIMATE from expected "
+        f"annual values, {result.project.period.start} to {result.project.period.end}"
+    )
+    print(f"  {'year':<6}" + "".join(f"{s:>16}" for s in ("BE", "PE", "LE", "ER")) + "  [t CO2e]")
+    for row in report["intervals"]:
+        print(
+            f"  {row['label']:<6}" + "".join(f"{row[s]:>16,.3f}" for s in ("BE", "PE", "LE", "ER"))
+        )
+    t = result.totals
+    print(f"  {'total':<6}" + "".join(f"{t[s]:>16,.3f}" for s in ("BE", "PE", "LE", "ER")))
+    for line in summary_lines(result):
+        print(line)
+    print(f"  report: {paths['report']}")
     return EXIT_OK
 
 
@@ -187,6 +221,10 @@ def parser() -> argparse.ArgumentParser:
         help="also write every series at its own resolution into results.nc (compressed)",
     )
     r.set_defaults(func=cmd_run)
+    e = sub.add_parser("estimate", help="ex-ante estimate: ER per year of the crediting period")
+    e.add_argument("project")
+    e.add_argument("-o", "--output", default=None, help="output folder (default: ./out)")
+    e.set_defaults(func=cmd_estimate)
     v = sub.add_parser("verify", help="recompute a report from the files named in it")
     v.add_argument("report")
     v.add_argument("--project", default=None, help="the project file, if it has moved")

@@ -11,6 +11,7 @@ file. Once read, the project is frozen; nothing downstream changes it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
@@ -204,6 +205,8 @@ class Project:
     overrides: tuple[Override, ...] = ()
     baseline: DateRange | None = None
     short_form: bool = False
+    #: An ex-ante estimate from expected annual values ([estimate]), not monitored data.
+    estimate: bool = False
 
     @property
     def root(self) -> Path:
@@ -291,7 +294,83 @@ def load_project(path: str | Path) -> Project:
         raise ProjectFileError(f"not valid TOML: {exc}", file=label) from None
     except UnicodeDecodeError:
         raise ProjectFileError("not UTF-8 text", file=label) from None
+    if "estimate" in doc:
+        return estimate_project(doc, p, label)
     return project_from_dict(doc, p, label)
+
+
+def estimate_project(doc: Mapping[str, Any], path: Path | None, label: str) -> Project:
+    """An ex-ante estimate: ``[estimate]`` gives the crediting period and the expected
+    value of each monitoring variable per year; the engine quantifies the years as if
+    they had been monitored, and the report says it is an estimate.
+
+    ::
+
+        [estimate]
+        start = 2025-01-01      # first day of the crediting period (local)
+        years = 10
+        [estimate.annual]       # expected amount per year (or state value)
+        EG_export = { value = 850000, unit = "MWh" }
+    """
+    import pandas as pd
+
+    for key in ("period", "monitoring"):
+        if key in doc:
+            raise ProjectFileError(
+                f"[{key}] and [estimate] in one project file",
+                file=label,
+                variable=key,
+                rule="an estimate derives its period and data from [estimate]; remove "
+                f"[{key}] (or [estimate] for a monitored result)",
+            )
+    est = _table(doc, "estimate", label)
+    known_keys(est, {"start", "years", "annual", "timezone"}, "estimate", label)
+    start = _date(_require(est, "start", "estimate", label), "estimate.start", label)
+    years = _require(est, "years", "estimate", label)
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100:
+        raise ProjectFileError(
+            f"{years!r} is not a number of years (1 to 100)", file=label, variable="estimate.years"
+        )
+    annual = _table(est, "annual", label)
+    if not annual:
+        raise ProjectFileError(
+            "no expected annual values",
+            file=label,
+            variable="estimate.annual",
+            rule="[estimate.annual] gives each monitoring variable's expected value per year",
+        )
+    ends = [start.replace(year=start.year + k) for k in range(years + 1)]
+    frame: dict[str, Any] = {"time": pd.to_datetime(ends[:-1])}
+    variables: dict[str, Any] = {}
+    for symbol, spec in annual.items():
+        where = f"estimate.annual.{symbol}"
+        if not isinstance(spec, dict) or "value" not in spec or "unit" not in spec:
+            raise ProjectFileError(
+                "an expected value is {value=, unit=}", file=label, variable=where
+            )
+        value = spec["value"]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ProjectFileError(f"{value!r} is not a number", file=label, variable=where)
+        frame[symbol] = [float(value)] * years
+        variables[symbol] = {"column": symbol, "unit": str(spec["unit"])}
+    tz = est.get("timezone", _table(doc, "project", label).get("timezone", "UTC"))
+    derived = {k: v for k, v in doc.items() if k != "estimate"}
+    derived["period"] = {
+        "start": start,
+        "end": ends[-1] - dt.timedelta(days=1),
+        "timezone": tz,
+        "reporting": "year",
+    }
+    derived["monitoring"] = {
+        "estimate": {
+            "time": "time",
+            "label": "start",
+            "interval": "year",
+            "variables": variables,
+        }
+    }
+    project = project_from_dict(derived, path, label, {"estimate": pd.DataFrame(frame)})
+    return dataclasses.replace(project, estimate=True)
 
 
 def project_from_dict(

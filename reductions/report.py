@@ -213,6 +213,9 @@ def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
             "name": project.name,
             "file": project.path.name if project.path is not None else None,
         },
+        "kind": "ex-ante estimate from expected annual values, not a monitored result"
+        if project.estimate
+        else "monitored result",
         "methodology": {
             "id": meth.id,
             "version": meth.version,

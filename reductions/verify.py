@@ -22,6 +22,7 @@ from .report import LOCATION_FILE, SCHEMA, VERIFY_RTOL, digest, sha256
 #: Parts of the report verify recomputes and compares.
 COMPARED = (
     "project",
+    "kind",
     "methodology",
     "period",
     "unit",
@@ -42,6 +43,7 @@ REQUIRED: dict[str, type | tuple[type, ...]] = {
     "created": str,
     "digest": str,
     "project": dict,
+    "kind": str,
     "methodology": dict,
     "period": dict,
     "unit": str,
