@@ -1,13 +1,15 @@
 """CDM TOOL07, "Tool to calculate the emission factor for an electricity system", v07.0.
 
-Only the combined margin (Step 6) lives here for now; the operating and build margins
-are taken from published values (a national authority's, or a standardized baseline).
-Computing OM and BM from plant data comes in a later release.
+The combined margin (Step 6: eq. (16), para. 85) and its weights (para. 86) live here;
+the operating and build margins from plant data are in :mod:`reductions.tools.tool07`.
 
-The TOOL07 v07.0 text itself was not retrieved while this was written; the weights
-table is confirmed by CDM standardized baselines that publish OM, BM and the three
-combined margins (ASB0038-2018, Armenia: OM 0.4620, BM 0.3456 -> 0.4329, 0.4038,
-0.3748 tCO2/MWh), see ``factors/cdm-tool07-v07.0-cm-weights.csv``.
+The weights table ``factors/cdm-tool07-v07.0-cm-weights.csv`` was checked against para.
+86 of the UNFCCC's v07.0 text (wind and solar 0.75/0.25 in every crediting period; other
+projects 0.5/0.5 in the first, 0.25/0.75 in the second and third), and is reproduced by
+CDM standardized baselines that publish OM, BM and the three combined margins
+(ASB0038-2018, Armenia: OM 0.4620, BM 0.3456 -> 0.4329, 0.4038, 0.3748 tCO2/MWh). Not
+here: para. 86(b)'s "unless otherwise specified in the approved methodology", para. 87's
+alternative weights, and the simplified CM of para. 90 (w_OM = 1, w_BM = 0).
 """
 
 from __future__ import annotations
