@@ -45,7 +45,16 @@ TABLE_KEYS = frozenset(
         "calibrations",
     }
 )
-DIMENSION_NAMES = ("meter", "custody_point", "waste_type", "node", "unit", "stream", "site")
+DIMENSION_NAMES = (
+    "meter",
+    "custody_point",
+    "waste_type",
+    "node",
+    "unit",
+    "stream",
+    "site",
+    "fuel",
+)
 
 
 def freeze(value: Any) -> Any:

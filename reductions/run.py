@@ -206,38 +206,26 @@ def _run(project: Project, available: Available | None) -> Result:
         period = Period(
             choice.dates.start, choice.dates.end, project.period.timezone, project.period.reporting
         )
-        series, axes, quality = series_for(
-            loaded, methodology, period, project.period, project.baseline, parameters
-        )
-        inputs = dataclasses.replace(
-            base,
-            gwp=choice.values,
-            gwp_rule=choice.rule,
-            period=period,
-            series=MappingProxyType(series),
-        )
-        ledger = Ledger(
-            methodology.label(),
-            sources=[s.code for s in methodology.sources],
-            axes=axes,
-            timezone=project.period.timezone,
-        )
-        ledger_inputs(
-            ledger,
-            parameters,
-            {p.symbol: p for p in methodology.parameters},
-            series,
-            {v.symbol: v for v in methodology.monitoring},
-            choice.values,
-            choice.rule,
-        )
-        try:
-            with xr.set_options(arithmetic_join="exact", keep_attrs=False):
-                instance.quantify(inputs, ledger)
-        except ValueError as exc:
-            if "align" not in str(exc):
-                raise
-            raise _different_axes(series, axes, project) from None
+        # Series stay at their own intervals; only if the methodology combines series on
+        # different axes are they brought to a common one (where they nest), and the
+        # report says so.
+        for common in (False, True):
+            series, axes, quality = series_for(
+                loaded,
+                methodology,
+                period,
+                project.period,
+                project.baseline,
+                parameters,
+                common,
+            )
+            ledger = _quantify(
+                instance, base, choice, period, series, axes, parameters, project, methodology
+            )
+            if ledger is not None:
+                break
+        else:
+            raise _different_axes(series, axes, project)
         ledger.check()
         for s in TOTALS:
             if ledger[s].unit not in ("t", "tCO2e"):
@@ -264,6 +252,51 @@ def _run(project: Project, available: Available | None) -> Result:
         tuple(choices),
         groups,
     )
+
+
+def _quantify(
+    instance: Methodology,
+    base: Inputs,
+    choice: GwpChoice,
+    period: Period,
+    series: Mapping[str, xr.DataArray],
+    axes: list[TimeAxis],
+    parameters: Mapping[str, Any],
+    project: Project,
+    methodology: type[Methodology],
+) -> Ledger | None:
+    """The ledger of one part of the period; ``None`` if the methodology combined series
+    on different time axes."""
+    inputs = dataclasses.replace(
+        base,
+        gwp=choice.values,
+        gwp_rule=choice.rule,
+        period=period,
+        series=MappingProxyType(dict(series)),
+    )
+    ledger = Ledger(
+        methodology.label(),
+        sources=[s.code for s in methodology.sources],
+        axes=axes,
+        timezone=project.period.timezone,
+    )
+    ledger_inputs(
+        ledger,
+        parameters,
+        {p.symbol: p for p in methodology.parameters},
+        series,
+        {v.symbol: v for v in methodology.monitoring},
+        choice.values,
+        choice.rule,
+    )
+    try:
+        with xr.set_options(arithmetic_join="exact", keep_attrs=False):
+            instance.quantify(inputs, ledger)
+    except ValueError as exc:
+        if "align" not in str(exc):
+            raise
+        return None
+    return ledger
 
 
 def _different_axes(

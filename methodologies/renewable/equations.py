@@ -3,7 +3,7 @@
 Each function is one published equation, pure, on numbers, numpy arrays or xarray
 DataArrays that broadcast over time; each is tagged once per document that uses it, with
 the symbol that document gives the result. The methodologies (``acm0002``,
-``ccer_01_002``) apply them to the ledger.
+``ccer_01_001``, ``ccer_01_002``) apply them to the ledger.
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ A = TypeVar("A")
     returns=("EG_PJ_y", "MWh"),
     text="EG_PJ_y = EG_export_y - EG_import_y",
 )
+@equation(
+    "CCER-01-001",
+    "V01",
+    "eq. (2)",
+    returns=("EG_PJ_y", "MWh"),
+    text="EG_PJ_y = EG_export_y - EG_import_y",
+)
 def net_electricity_supplied(EG_export: A, EG_import: A) -> A:
     """Net electricity supplied to the grid.
 
@@ -41,19 +48,20 @@ def net_electricity_supplied(EG_export: A, EG_import: A) -> A:
 
     Returns
     -------
-    EG_PJ (CCER-01-002-V01) or EG_facility (CDM ACM0002). [MWh]
+    EG_PJ (CCER-01-002-V01, CCER-01-001-V01) or EG_facility (CDM ACM0002). [MWh]
 
     Notes
     -----
     .. math:: EG_{PJ,y} = EG_{export,y} - EG_{import,y}
 
-    Eq. (2) of [1]_; ACM0002 defines EG_facility,y as the net electricity supplied to
-    the grid [2]_.
+    Eq. (2) of [1]_ and of [3]_; ACM0002 defines EG_facility,y as the net electricity
+    supplied to the grid [2]_.
 
     References
     ----------
     .. [1] CCER-01-002-V01 (MEE, 2023), para. 6.3, eq. (2).
     .. [2] CDM ACM0002 v22.0, definition of EG_facility,y.
+    .. [3] CCER-01-001-V01 (MEE, 2023), para. 6.3, eq. (2).
 
     Examples
     --------
@@ -79,6 +87,14 @@ def net_electricity_supplied(EG_export: A, EG_import: A) -> A:
     text="BE_y = EG_PJ_y * EF_grid_CM_y",
     description="Baseline emissions",
 )
+@equation(
+    "CCER-01-001",
+    "V01",
+    "eq. (1)",
+    returns=("BE", "t"),
+    text="BE_y = EG_PJ_y * EF_grid_CM_y",
+    description="Baseline emissions",
+)
 def baseline_emissions_grid(EG_PJ_y: A, EF_grid_CM_y: A) -> A:
     """Baseline emissions of the grid electricity the project displaces.
 
@@ -97,7 +113,7 @@ def baseline_emissions_grid(EG_PJ_y: A, EF_grid_CM_y: A) -> A:
     -----
     .. math:: BE_y = EG_{PJ,y} \\times EF_{grid,CM,y}
 
-    CDM ACM0002 v22.0 eq. (11); CCER-01-002-V01 eq. (1).
+    CDM ACM0002 v22.0 eq. (11); CCER-01-002-V01 eq. (1); CCER-01-001-V01 eq. (1).
 
     Examples
     --------
@@ -123,6 +139,14 @@ def baseline_emissions_grid(EG_PJ_y: A, EF_grid_CM_y: A) -> A:
     text="ER_y = BE_y - PE_y",
     description="Emission reductions",
 )
+@equation(
+    "CCER-01-001",
+    "V01",
+    "eq. (6)",
+    returns=("ER", "t"),
+    text="ER_y = BE_y - PE_y",
+    description="Emission reductions",
+)
 def emission_reductions(BE: A, PE: A, LE: A) -> A:
     """Emission reductions.
 
@@ -137,7 +161,8 @@ def emission_reductions(BE: A, PE: A, LE: A) -> A:
 
     Notes
     -----
-    CDM ACM0002 v22.0 para. 5.7 (ER_y = BE_y - PE_y, LE_y = 0); CCER-01-002-V01 eq. (4).
+    CDM ACM0002 v22.0 para. 5.7 (ER_y = BE_y - PE_y, LE_y = 0); CCER-01-002-V01 eq. (4);
+    CCER-01-001-V01 eq. (6) (leakage ignored, para. 6.5).
 
     Examples
     --------

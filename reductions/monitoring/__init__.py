@@ -571,8 +571,11 @@ def series_for(
     full_period: Period,
     baseline: DateRange | None,
     parameters: Mapping[str, Any],
+    common: bool = False,
 ) -> tuple[dict[str, xr.DataArray], list[TimeAxis], DataQuality]:
-    """The monitored variables over ``period``, at the resolution each declares."""
+    """The monitored variables over ``period``, at the resolution each declares; with
+    ``common``, variables without a declared resolution are also brought to a common time
+    axis where their intervals nest (for a methodology that combines them)."""
     declared = {v.symbol: v for v in methodology.monitoring}
     values = {k: getattr(v, "value", v) for k, v in parameters.items()}
     out: dict[str, xr.DataArray] = {}
@@ -651,7 +654,8 @@ def series_for(
                 )
                 out[symbol] = da
             quality[spec.name] = tq
-    _common_axes(loaded, declared, out, axes, quality)
+    if common:
+        _common_axes(loaded, declared, out, axes, quality)
     return out, axes, DataQuality(quality)
 
 
