@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from reductions.plugin import (
-    Calibration,
     Equation,
     Finding,
     Inputs,
@@ -35,14 +34,14 @@ from reductions.plugin import (
     MonitoringVariable,
     Parameter,
     ParameterError,
-    ParameterValue,
     Source,
     Status,
 )
 from reductions.tools.grid_emission_factor import combined_margin
 
 from .equations import baseline_emissions_grid, emission_reductions, net_electricity_supplied
-from .meter_error import applied_meter_error, corrected_export, corrected_import
+from .meter_error import applied_meter_error, calibration_notes, corrected_export, corrected_import
+from .meter_error import class_mpe as meter_class_mpe
 
 #: Para. 2: "离岸30公里以外，或者水深大于30米" (beyond 30 km from shore, or deeper than 30 m).
 MIN_DISTANCE_KM = 30.0
@@ -249,12 +248,18 @@ class CCER01002(Methodology):
             cals = inputs.calibrations_of(symbol)
             mpe_symbol = f"MPE_{symbol.split('_')[1]}"
             mpe = inputs.parameters.get(mpe_symbol)
-            class_mpe, mpe_note = _class_mpe(symbol, mpe_symbol, mpe, cals)
+            class_mpe, mpe_note = meter_class_mpe(
+                symbol,
+                mpe_symbol,
+                None if mpe is None else float(mpe.value),
+                cals,
+                self.reference("para. 7.3.4"),
+            )
             error, uncalibrated = applied_meter_error(start, end, cals, class_mpe, symbol)
             used: tuple[str, ...] = (
                 (mpe_symbol,) if mpe is not None and np.any(uncalibrated) else ()
             )
-            notes = _calibration_notes(symbol, cals, uncalibrated, start)
+            notes = calibration_notes(symbol, cals, uncalibrated, start)
             if mpe_note and np.any(uncalibrated):
                 notes = (*notes, mpe_note)
             constant = bool(np.all(error == error[0]))
@@ -382,45 +387,5 @@ def _meter_class(prefix: str, inputs: Inputs) -> list[Finding]:
     return out
 
 
-def _class_mpe(
-    symbol: str, mpe_symbol: str, given: ParameterValue | None, cals: Sequence[Calibration]
-) -> tuple[float | None, str]:
-    """The maximum permissible error of the meter's class for uncalibrated time: the
-    parameter, or else the one value the meter's calibration records agree on (records that
-    disagree, e.g. after a change of meter class, need the parameter)."""
-    recorded = sorted({c.mpe for c in cals})
-    if given is not None:
-        return float(given.value), ""
-    if len(recorded) == 1:
-        return recorded[0], f"class MPE {recorded[0]!r} taken from the calibration records"
-    if len(recorded) > 1:
-        raise ParameterError(
-            f"the {symbol} calibration records give different mpe {recorded}; state the "
-            "class's maximum permissible error",
-            variable=f"parameters.{mpe_symbol}",
-            rule="CCER-01-002-V01 para. 7.3.4",
-        )
-    return None, ""
-
-
 def _add_years(day: dt.date, years: int) -> dt.date:
     return (pd.Timestamp(day) + pd.DateOffset(years=years)).date()
-
-
-def _calibration_notes(
-    symbol: str,
-    cals: Sequence[Calibration],
-    uncalibrated: np.ndarray,
-    start: pd.DatetimeIndex,
-) -> tuple[str, ...]:
-    notes = [
-        f"calibration {c.date.isoformat()}: error {c.error!r}, class MPE {c.mpe!r}"
-        + (" (out of class)" if abs(c.error) > c.mpe else "")
-        for c in cals
-    ]
-    if np.any(uncalibrated):
-        notes.append(
-            f"{int(uncalibrated.sum())} interval(s) without a valid calibration, "
-            f"first from {start[int(np.argmax(uncalibrated))].isoformat()}: MPE applied"
-        )
-    return tuple(notes)
