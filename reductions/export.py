@@ -36,8 +36,8 @@ def _parameters(result: Result) -> dict[str, Any]:
 def _memory_frame(spec: TableSpec) -> pd.DataFrame:
     data = spec.data
     frame = data.to_dataframe().reset_index() if hasattr(data, "to_dataframe") else data
-    if spec.time not in frame.columns:
-        frame = frame.reset_index()
+    if spec.time not in frame.columns and isinstance(frame.index, pd.DatetimeIndex):
+        frame = frame.reset_index(names=spec.time)
     stamps = pd.DatetimeIndex(pd.to_datetime(frame[spec.time]))
     if stamps.tz is None:
         stamps = stamps.tz_localize(spec.timezone)

@@ -9,6 +9,7 @@ GWP rule is recorded as a finding, never as free text.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -265,6 +266,8 @@ def _parameter_value(decl: Parameter, raw: Any, label: str) -> ParameterValue:
     if decl.kind == "integer" and not isinstance(value, int):
         raise ParameterError(f"{value!r} is not a whole number", file=label, variable=var)
     given = float(value)
+    if not math.isfinite(given):
+        raise ParameterError(f"{value!r} is not a finite number", file=label, variable=var)
     if decl.unit and decl.unit not in ("1", "dimensionless"):
         if unit is None:
             # ``symbol = value`` (DESIGN.md): the value is in the unit the methodology

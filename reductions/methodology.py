@@ -172,6 +172,9 @@ class Methodology:
     gases: ClassVar[tuple[str, ...]] = ("CH4", "N2O")
     #: Whether a baseline period may overlap the reporting period.
     baseline_may_overlap: ClassVar[bool] = False
+    #: Whether the methodology reads meter calibration records (``inputs.calibrations``);
+    #: records given to one that does not are an error, never ignored.
+    uses_calibrations: ClassVar[bool] = False
 
     def applicability(self, inputs: Inputs) -> Sequence[Finding]:
         """The methodology's applicability conditions, each a finding."""

@@ -335,6 +335,13 @@ def estimate_project(doc: Mapping[str, Any], path: Path | None, label: str) -> P
     est = _table(doc, "estimate", label)
     known_keys(est, {"start", "years", "annual", "timezone"}, "estimate", label)
     start = _date(_require(est, "start", "estimate", label), "estimate.start", label)
+    if (start.month, start.day) != (1, 1):
+        raise ProjectFileError(
+            f"estimate.start {start} is not 1 January",
+            file=label,
+            variable="estimate.start",
+            rule="an estimate is reported per calendar year: start it on 1 January",
+        )
     years = _require(est, "years", "estimate", label)
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100:
         raise ProjectFileError(
@@ -595,6 +602,12 @@ def _table_spec(
             f"decimal mark {mon['decimal']!r} is not '.' or ','",
             file=label,
             variable=f"{where}.decimal",
+        )
+    if "sort" in mon and not isinstance(mon["sort"], bool):
+        raise ProjectFileError(
+            f"{where}.sort must be true or false, not {mon['sort']!r}",
+            file=label,
+            variable=f"{where}.sort",
         )
     events = tuple(_event(e, label, where) for e in mon.get("events", []))
     calibrations = tuple(_calibration(c, label, where) for c in mon.get("calibrations", []))

@@ -142,14 +142,14 @@ def _quantity_entry(q: Quantity, result: Result, groups: ReportingGroups) -> dic
             sums = _by_interval(q, result, groups)
             if sums is not None and "time" in q.value.dims:
                 entry["by_interval"] = {lab: _num(sums[k]) for k, lab in enumerate(groups.labels)}
-            for d in q.value.dims:
+            for k, d in enumerate(q.value.dims):
                 if d == "time":
                     continue
-                other = [x for x in q.value.dims if x != d]
-                per = q.value.sum(dim=other) if other else q.value
+                # Plain numpy sums (xarray may hand them to numbagg or bottleneck, which
+                # add in another order on another machine).
+                per = np.moveaxis(arr, k, 0).reshape(arr.shape[k], -1).sum(axis=1)
                 entry.setdefault("by_label", {})[str(d)] = {
-                    str(lab): _num(v)
-                    for lab, v in zip(q.value[d].values, np.atleast_1d(per.values), strict=True)
+                    str(lab): _num(v) for lab, v in zip(q.value[d].values, per, strict=True)
                 }
         entry["summary"] = summary
     else:

@@ -18,9 +18,7 @@ import pandas as pd
 
 from .errors import ProjectFileError
 from .ledger import TimeAxis
-from .timeutil import to_local, to_utc_naive
-
-_FREQ = {"year": "YS", "quarter": "QS", "month": "MS", "day": "D"}
+from .timeutil import calendar_starts, local_midnight_utc, to_local
 
 
 def _label(start: pd.Timestamp, reporting: str) -> str:
@@ -39,12 +37,10 @@ def boundaries(lo: np.datetime64, hi: np.datetime64, tz: dt.tzinfo, reporting: s
     """UTC instants where the reporting intervals of ``[lo, hi)`` start, and ``hi``."""
     if reporting == "total":
         return np.asarray([lo, hi], dtype="datetime64[ns]")
-    local = pd.date_range(
-        pd.Timestamp(lo).tz_localize("UTC").tz_convert(tz).floor("D"),
-        pd.Timestamp(hi).tz_localize("UTC").tz_convert(tz),
-        freq=_FREQ[reporting],
-    )
-    inner = to_utc_naive(local) if len(local) else np.zeros(0, dtype="datetime64[ns]")
+    first = to_local(np.asarray([lo]), tz)[0].date()
+    last = to_local(np.asarray([hi]), tz)[0].date() + dt.timedelta(days=1)
+    starts = calendar_starts(first, last, reporting)
+    inner = np.asarray([local_midnight_utc(d, tz) for d in starts], dtype="datetime64[ns]")
     inner = inner[(inner > lo) & (inner < hi)]
     return np.concatenate([[lo], inner, [hi]]).astype("datetime64[ns]")
 

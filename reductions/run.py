@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
+from xarray.structure.alignment import AlignmentError
 
 from . import registry
 from .errors import ApplicabilityError, InputError, MonitoringDataError
@@ -292,9 +293,7 @@ def _quantify(
     try:
         with xr.set_options(arithmetic_join="exact", keep_attrs=False):
             instance.quantify(inputs, ledger)
-    except ValueError as exc:
-        if "align" not in str(exc):
-            raise
+    except AlignmentError:
         return None
     return ledger
 
@@ -377,11 +376,16 @@ def _merge_quantity(qs: Sequence[Quantity], labels: Sequence[str]) -> Quantity:
     values = [x.value for x in qs]
     equations = list(dict.fromkeys(x.equation for x in qs))
     value: Any
-    if _same(values):
+    series = all(isinstance(v, xr.DataArray) and "time" in v.dims for v in values)
+    if _same(values) and (series or not q.extensive or q.role == "parameter"):
+        # A parameter, an intensive value, or a series on a baseline or history axis
+        # that every part shares: one value, not one per part.
         value = values[0]
-    elif all(isinstance(v, xr.DataArray) and "time" in v.dims for v in values):
+    elif series:
         value = xr.concat([v for v in values if isinstance(v, xr.DataArray)], dim="time")
     else:
+        # Amounts of each part (equal or not) and intensive values that differ: one per
+        # part, so that totals add the parts.
         arrays: list[xr.DataArray] = [
             v if isinstance(v, xr.DataArray) else xr.DataArray(v) for v in values
         ]

@@ -55,9 +55,29 @@ def tz_name(tz: dt.tzinfo) -> str:
 
 
 def local_midnight_utc(day: dt.date, tz: dt.tzinfo) -> np.datetime64:
-    """The UTC instant of local midnight starting ``day``."""
-    ts = pd.Timestamp(dt.datetime(day.year, day.month, day.day), tz=tz)
-    return ts.tz_convert("UTC").tz_localize(None).to_datetime64().astype("datetime64[ns]")
+    """The UTC instant local ``day`` starts: its midnight, or, where clocks jump over
+    midnight (America/Santiago in September), the instant of the jump."""
+    local = dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+    return np.datetime64(local.astimezone(dt.UTC).replace(tzinfo=None), "ns")
+
+
+def calendar_starts(first: dt.date, end: dt.date, unit: str) -> list[dt.date]:
+    """The first days of the local calendar ``unit`` (day, month, quarter, year) that fall
+    in ``[first, end)``, beginning with ``first`` itself."""
+    out = [first]
+    if unit == "day":
+        out += [first + dt.timedelta(days=k) for k in range(1, (end - first).days)]
+        return out
+    months = {"month": 1, "quarter": 3, "year": 12}[unit]
+    y, m = first.year, first.month
+    # The first boundary after ``first``: the next start of a month, quarter or year.
+    m0 = ((m - 1) // months + 1) * months + 1
+    y, m = y + (m0 - 1) // 12, (m0 - 1) % 12 + 1
+    while dt.date(y, m, 1) < end:
+        out.append(dt.date(y, m, 1))
+        m += months
+        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    return out
 
 
 _CALENDAR = {
@@ -96,6 +116,10 @@ def interval_offset(text: str, *, file: str | None = None) -> pd.DateOffset | pd
         raise ProjectFileError(
             f"interval {text!r} must be positive", file=file, variable="monitoring.interval"
         )
+    days = re.fullmatch(r"(\d*)\s*(?:d|day|days)", key)
+    if days:
+        # Local calendar days: 23 or 25 hours where clocks change.
+        return pd.DateOffset(days=int(days.group(1) or 1))
     return step
 
 

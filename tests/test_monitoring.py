@@ -243,7 +243,8 @@ def test_day_interval_spelling_raises_no_pandas_warning() -> None:
         warnings.simplefilter("error")
         for text in ("1D", "1d", "1 d", "1day", "2 days"):
             step = interval_offset(text)
-            assert step == pd.Timedelta(days=int(text[0])), text
+            # Days are local calendar days (23 or 25 hours where clocks change).
+            assert step == pd.DateOffset(days=int(text[0])), text
 
 
 # --- NetCDF ------------------------------------------------------------------------------------
@@ -560,3 +561,45 @@ def test_register_gaps_are_listed(tmp_path: Path) -> None:
         ("registers", 73.0, 73)
     ]
     assert full.quality.gaps == []
+
+
+def test_daily_data_across_a_clock_change_are_local_days(tmp_path: Path) -> None:
+    """One row per local day in Europe/Berlin over 31 March 2024 (a 23-hour day): with
+    ``interval = "1D"`` declared or inferred, each row is one local day and the seven days
+    hold 7 x 24 MWh (hand arithmetic on the data written here)."""
+    days = pd.date_range("2024-03-28", periods=7, freq="D")
+    frame = pd.DataFrame(
+        {
+            "timestamp": [d.strftime("%Y-%m-%dT%H:%M:%S") for d in days],
+            "export": np.full(7, 24.0),
+            "import": np.zeros(7),
+        }
+    )
+    for interval in ("1D", None):
+        mon: dict = {
+            "time": "timestamp",
+            "timezone": "Europe/Berlin",
+            "label": "start",
+            "variables": {
+                "EG_export": {"column": "export", "unit": "MWh"},
+                "EG_import": {"column": "import", "unit": "MWh"},
+            },
+        }
+        if interval:
+            mon["interval"] = interval
+        path = write_project(
+            tmp_path / str(interval),
+            {"monitoring.csv": frame},
+            parameters=ACM_PARAMS,
+            monitoring=mon,
+            start=dt.date(2024, 3, 28),
+            end=dt.date(2024, 4, 3),
+            timezone="Europe/Berlin",
+        )
+        result = run_project(path)
+        assert result.ledger["EG_export"].total() == 7 * 24.0
+        width = (
+            result.series["EG_export"]["time_end"].values
+            - result.series["EG_export"]["time"].values
+        )
+        assert (width / np.timedelta64(1, "h")).tolist() == [24, 24, 24, 23, 24, 24, 24]

@@ -410,6 +410,7 @@ class CCER01001(Methodology):
             "docs/carbon/CCER-01-001.md, tables in the images of knifesoft/imgcloud",
         ),
     )
+    uses_calibrations = True
     gwp_rule = "none"
     parameters = (
         Parameter(

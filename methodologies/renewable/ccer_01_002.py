@@ -66,6 +66,7 @@ class CCER01002(Methodology):
             "docs/carbon/CCER-01-002.md",
         ),
     )
+    uses_calibrations = True
     gwp_rule = "none"
     parameters = (
         Parameter(
@@ -241,10 +242,11 @@ class CCER01002(Methodology):
 
     def quantify(self, inputs: Inputs, ledger: Ledger) -> None:
         tz = inputs.period.timezone
-        export = inputs.series["EG_export"]
-        start = pd.DatetimeIndex(export["time"].values).tz_localize("UTC").tz_convert(tz)
-        end = pd.DatetimeIndex(export["time_end"].values).tz_localize("UTC").tz_convert(tz)
         for symbol, fix in (("EG_export", corrected_export), ("EG_import", corrected_import)):
+            # Each meter on its own intervals (the two may come from different tables).
+            meter = inputs.series[symbol]
+            start = pd.DatetimeIndex(meter["time"].values).tz_localize("UTC").tz_convert(tz)
+            end = pd.DatetimeIndex(meter["time_end"].values).tz_localize("UTC").tz_convert(tz)
             cals = inputs.calibrations_of(symbol)
             mpe_symbol = f"MPE_{symbol.split('_')[1]}"
             mpe = inputs.parameters.get(mpe_symbol)

@@ -190,6 +190,42 @@ def _check_mapping(project: Project, methodology: type[Methodology]) -> None:
                 variable=f"{t.where}.variables",
                 rule="one set of key columns per table",
             )
+        for ev in t.events:
+            var = t.variables.get(ev.variable.split("[", 1)[0])
+            wide = var.dims[0].columns if var is not None and var.dims else ()
+            problem = (
+                "which is not a variable of this table"
+                if var is None
+                else "a variable with a dimension is named with its label, e.g. 'EG[A]'"
+                if var.dims and "[" not in ev.variable
+                else "a variable without a dimension has no label"
+                if not var.dims and "[" in ev.variable
+                else "whose label is not one of its columns"
+                if wide and ev.variable not in {f"{var.symbol}[{lab}]" for lab, _ in wide}
+                else ""
+            )
+            if problem:
+                raise ProjectFileError(
+                    f"event names {ev.variable!r}, {problem}",
+                    file=label,
+                    variable=f"{t.where}.events.variable",
+                    rule="an event names one series: symbol, or symbol[label] over a dimension",
+                )
+        if t.kind == "register" and (t.interval is not None or t.label_given):
+            raise ProjectFileError(
+                f"table {t.name!r} holds registers, whose readings bound their intervals: "
+                "interval and label do not apply",
+                file=label,
+                variable=f"{t.where}.interval" if t.interval is not None else f"{t.where}.label",
+                rule="a setting the data do not use is an error; remove it",
+            )
+        if t.calibrations and not methodology.uses_calibrations:
+            raise ProjectFileError(
+                f"calibration records are given, but {methodology.label()} does not use them",
+                file=label,
+                variable=f"{t.where}.calibrations",
+                rule="a setting the methodology does not use is an error; remove it",
+            )
         if t.events and t.kind != "register":
             raise ProjectFileError(
                 f"table {t.name!r} declares register events, but its variables are interval values",
@@ -419,7 +455,12 @@ def _read_memory(spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
             where=f"table {spec.name!r}",
             rule="times are datetime64 values or ISO 8601 text (a Dataset needs a time coordinate)",
         )
-    parsed = pd.to_datetime(column, errors="coerce", format="ISO8601")
+    try:
+        parsed = pd.to_datetime(column, errors="coerce", format="ISO8601")
+    except ValueError:
+        # Text with differing UTC offsets (+01:00 and +02:00 across a clock change): exact
+        # instants.
+        parsed = pd.to_datetime(column, errors="coerce", format="ISO8601", utc=True)
     bad = parsed.isna().to_numpy()
     if np.any(bad):
         i = int(np.argmax(bad))
@@ -474,7 +515,8 @@ def _load_table(
     project: Project, spec: TableSpec, declared: Mapping[str, MonitoringVariable]
 ) -> LoadedTable:
     numeric = sorted({c for v in spec.variables.values() for c in v.columns()})
-    keys = sorted({d.key for v in spec.variables.values() for d in v.dims if d.key})
+    # Key columns in the order of the variables' dimensions (labels are built in that order).
+    keys = list(dict.fromkeys(d.key for v in spec.variables.values() for d in v.dims if d.key))
     table = _read_files(project, spec, numeric, keys)
     files = ", ".join(spec.files) or "<data>"
     names: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -540,6 +582,14 @@ def _load_table(
             table.times, table.rows, vals, units, decl_by_name, spec, project.file_label, columns
         )
         groups.append(Group((), p))
+    applied = {e.split(":", 1)[0] for g in groups for e in g.prepared.events}
+    for ev in spec.events:
+        if ev.variable not in applied:
+            raise ProjectFileError(
+                f"event names {ev.variable!r}, which matches no series of the table",
+                variable=f"{spec.where}.events.variable",
+                rule=f"one of {', '.join(sorted(names))}",
+            )
     by_symbol = {s: u for n, u in units.items() for s in [n.split("[", 1)[0]]}
     return LoadedTable(
         spec, groups, names, columns, dims, int(table.times.size), table.detected, by_symbol
@@ -547,9 +597,11 @@ def _load_table(
 
 
 def _bounds(
-    spec: TableSpec, period: Period, baseline: DateRange | None
+    spec: TableSpec, period: Period, baseline: DateRange | None, full: Period | None = None
 ) -> tuple[Any, Any, str, bool]:
     tz = period.timezone
+    whole = full or period
+    full_hi, full_end = whole.utc_bounds()[1], whole.end
     if spec.period == "baseline":
         assert baseline is not None
         return (
@@ -560,7 +612,9 @@ def _bounds(
         )
     lo, hi = period.utc_bounds()
     if spec.period == "history":
-        return None, hi, f"history up to {period.end}", False
+        # The same history in every part of a split period (up to the end of the whole
+        # period); a methodology reads it up to inputs.period.end.
+        return None, full_hi, f"history up to {full_end}", False
     return lo, hi, f"period {period.start} to {period.end}", True
 
 
@@ -584,7 +638,7 @@ def series_for(
     for lt in loaded.tables:
         spec = lt.spec
         with _naming_table(spec, ""):
-            lo, hi, text, cover = _bounds(spec, period, baseline)
+            lo, hi, text, cover = _bounds(spec, period, baseline, full_period)
             flo, fhi, _, _ = _bounds(spec, full_period, baseline)
             tq = TableQuality(
                 spec.name,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MonitoringDataError
-from ..timeutil import interval_offset, to_utc_naive
+from ..timeutil import calendar_starts, interval_offset, local_midnight_utc, to_local
 from .series import local_text
 
 
@@ -33,12 +33,20 @@ def grid(lo: Any, hi: Any, resolution: str, tz: dt.tzinfo, what: str) -> tuple[A
             )
         start = lo + np.arange(n) * step.to_timedelta64()
         return start, start + step.to_timedelta64()
-    local = pd.date_range(
-        pd.Timestamp(lo).tz_localize("UTC").tz_convert(tz),
-        pd.Timestamp(hi).tz_localize("UTC").tz_convert(tz),
-        freq=step,
-    )
-    edges = to_utc_naive(local)
+    kw = dict(step.kwds)
+    first = to_local(np.asarray([lo]), tz)[0].date()
+    last = to_local(np.asarray([hi]), tz)[0].date() + dt.timedelta(days=1)
+    if "days" in kw:
+        dates = calendar_starts(first, last, "day")[:: int(kw["days"])]
+    else:
+        units: dict[tuple[tuple[str, Any], ...], str] = {
+            (("months", 1),): "month",
+            (("months", 3),): "quarter",
+            (("years", 1),): "year",
+        }
+        dates = calendar_starts(first, last, units[tuple(sorted(kw.items()))])
+    edges = np.asarray([local_midnight_utc(d, tz) for d in dates], dtype="datetime64[ns]")
+    edges = edges[edges <= hi]
     if edges.size < 2 or edges[0] != lo or edges[-1] != hi:
         raise MonitoringDataError(
             f"the {what} is not a whole number of {resolution} steps from local midnight",

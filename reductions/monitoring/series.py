@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -161,7 +162,7 @@ def prepare(
     else:
         step, note = _interval(times, rows, spec)
         if isinstance(step, pd.Timedelta):
-            # A fixed length: the same in UTC as in local time.
+            # A fixed length (seconds to hours): the same in UTC as in local time.
             td = step.to_timedelta64()
             start, end = (times - td, times) if spec.label == "end" else (times, times + td)
         else:
@@ -223,6 +224,12 @@ def _infer_interval(times: np.ndarray, rows: Any, spec: TableSpec) -> tuple[Any,
     )
     if on_month_starts and np.all(np.diff(months) >= 1):
         return pd.DateOffset(months=1), "1 month, inferred: timestamps on local month starts"
+    midnights = bool(np.all((local.hour == 0) & (local.minute == 0) & (local.second == 0)))
+    if midnights and isinstance(spec.timezone, ZoneInfo):
+        days = np.diff(np.asarray(local.tz_localize(None).normalize().values, dtype="M8[D]"))
+        if days.size and days.min() == np.timedelta64(1, "D"):
+            # Local days are 23 or 25 hours where clocks change.
+            return pd.DateOffset(days=1), "1 local day, inferred: timestamps on local midnights"
     step = np.diff(times)
     smallest = step.min()
     vals, counts = np.unique(step, return_counts=True)
@@ -245,7 +252,25 @@ def _infer_interval(times: np.ndarray, rows: Any, spec: TableSpec) -> tuple[Any,
 
 
 def _event_for(ev: RegisterEvent, name: str) -> bool:
-    return ev.variable == name or ev.variable == name.split("[", 1)[0] and "[" not in ev.variable
+    """An event names the series ``symbol`` or, for a variable with a dimension,
+    ``symbol[label]`` (one meter: a rollover never happens on every meter at once)."""
+    return ev.variable == name
+
+
+def _event_time(ev: RegisterEvent, spec: TableSpec) -> Any:
+    """The UTC instant of an event's time (local to the table unless it has an offset)."""
+    t = pd.Timestamp(ev.time)
+    try:
+        t = t.tz_localize(spec.timezone) if t.tzinfo is None else t
+        t = t.tz_convert("UTC").tz_localize(None)
+    except ValueError as exc:  # pandas' nonexistent or ambiguous local time
+        raise ProjectFileError(
+            f"event time {ev.time.isoformat()} is not one instant in "
+            f"{getattr(spec.timezone, 'key', spec.timezone)}: {exc}",
+            variable=f"{spec.where}.events.time",
+            rule="where clocks change, write the event time with its UTC offset",
+        ) from None
+    return t.to_datetime64().astype("datetime64[ns]")
 
 
 def _difference_registers(
@@ -282,9 +307,7 @@ def _difference_registers(
                 else float(convert(x, units[name], declared[name].unit, variable=name))
                 for x in (ev.modulus, ev.final_reading, ev.initial_reading)
             )
-            t = to_utc_naive(pd.DatetimeIndex([pd.Timestamp(ev.time)]).tz_localize(spec.timezone))[
-                0
-            ]
+            t = _event_time(ev, spec)
             k = int(np.searchsorted(times, t, side="left")) - 1
             if k < 0 or k >= diff.size:
                 raise ProjectFileError(
