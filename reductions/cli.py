@@ -8,6 +8,7 @@ rule broken; no traceback).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import warnings
@@ -153,7 +154,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         )
     outdir = Path(args.output) if args.output else Path(args.project).parent / "out"
     paths = result.write(outdir)
-    report = result.report()
+    report = json.loads(paths["report"].read_text(encoding="utf-8"))
     print(
         f"{result.project.name}: {result.methodology.label()}, EX-ANTE ESTIMATE from expected "
         f"annual values, {result.project.period.start} to {result.project.period.end}"

@@ -117,6 +117,7 @@ class MonitoringVariable:
     dims: tuple[str, ...] = ()
     resolution: str | None = None
     period: PeriodKind = "reporting"
+    #: Read from a meter: calibration records may name it (``uses_calibrations``).
     meter: bool = False
 
 

@@ -233,6 +233,16 @@ def _check_mapping(project: Project, methodology: type[Methodology]) -> None:
                 variable=f"{t.where}.events",
                 rule="rollovers and meter replacements apply to registers (kind = 'register')",
             )
+        for c in t.calibrations:
+            metered = declared.get(c.variable.split("[", 1)[0])
+            if metered is not None and not metered.meter:
+                raise ProjectFileError(
+                    f"calibration record of {c.variable!r}, which {methodology.label()} does "
+                    "not read from a meter",
+                    file=label,
+                    variable=f"{t.where}.calibrations.variable",
+                    rule="calibration records belong to metered variables (meter=True)",
+                )
         for rec_kind, records in (("events", t.events), ("calibrations", t.calibrations)):
             for rec in records:
                 if rec.variable.split("[", 1)[0] not in t.variables:
@@ -675,6 +685,7 @@ def series_for(
                 tq.gaps.extend(sel.gaps)
                 tq.filled_intervals.update(sel.filled)
                 selected.append((g, sel))
+            # Time steps (the labels of a dimension share them); rows count every row read.
             tq.intervals = int(selected[0][1].start.size)
             for symbol in spec.variables:
                 decl = declared[symbol]

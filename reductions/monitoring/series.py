@@ -361,13 +361,6 @@ def register_gaps(start: np.ndarray, end: np.ndarray, spec: TableSpec) -> list[G
     ]
 
 
-def outside(p: Prepared, lo: Any, hi: Any) -> tuple[int, int]:
-    """Intervals wholly before ``lo`` and wholly after ``hi`` (``None``: unbounded)."""
-    before = 0 if lo is None else int(np.count_nonzero(p.end <= lo))
-    after = 0 if hi is None else int(np.count_nonzero(p.start >= hi))
-    return before, after
-
-
 def select(
     p: Prepared,
     lo: Any,
@@ -396,7 +389,8 @@ def select(
             where=str(p.rows[i + 1]),
             rule=f"each instant is covered by one interval (check {spec.where}.interval)",
         )
-    files = ", ".join(spec.files) or "the data"
+    files = ", ".join(spec.files)
+    source = f"the data in {files}" if files else "the in-memory data"
     if cover:
         first, last = start.min(), end.max()
         if first > lo or last < hi:
@@ -408,7 +402,7 @@ def select(
                 else ""
             )
             raise MonitoringDataError(
-                f"the {period_text} is not covered by the data in {files}, which run from "
+                f"the {period_text} is not covered by {source}, which run from "
                 f"{local_text(first, spec.timezone)} to {local_text(last, spec.timezone)}{hint}",
                 variable=f"{key}.start" if first > lo else f"{key}.end",
                 rule="the monitoring data cover the whole period",
@@ -437,7 +431,9 @@ def select(
     values = {k: v[inside] for k, v in p.values.items()}
     if start.size == 0:
         raise MonitoringDataError(
-            f"no data in the {period_text}", file=files, rule="the data cover the period"
+            f"no data in the {period_text}",
+            file=files or None,
+            rule="the data cover the period",
         )
     if cover and (start[0] != lo or end[-1] != hi):
         raise MonitoringDataError(
