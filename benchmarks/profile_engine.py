@@ -26,6 +26,7 @@ import contextlib
 import cProfile
 import functools
 import importlib
+import importlib.util
 import io
 import pstats
 import subprocess
@@ -35,9 +36,12 @@ from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import bench_engine_10y as bench  # noqa: E402
+# The sibling benchmark script, loaded by path (benchmarks/ is not a package).
+_spec = importlib.util.spec_from_file_location("bench_engine_10y", HERE / "bench_engine_10y.py")
+assert _spec is not None and _spec.loader is not None
+bench = importlib.util.module_from_spec(_spec)
+sys.modules["bench_engine_10y"] = bench
+_spec.loader.exec_module(bench)
 
 #: (phase, module, attribute): the binding ``module.attribute`` is wrapped. A name is
 #: looked up where it is called from (a function imported by name into another module is

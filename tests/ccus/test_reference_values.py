@@ -25,7 +25,7 @@ Sources (every number below names its own):
   (p. 15), as reproduced in pychemqt lib/mEoS/CO2.py ``Test.test_Huber`` (same commit).
   CoolProp 8 uses it (``BibTeX-CONDUCTIVITY = Huber-JPCRD-2016-CO2``).
 * [EPA] 40 CFR 98.443, Equation RR-2: D = 0.0018682 t/sm3, CO2 at standard conditions
-  60 degF and 14.696 psia (shared/reference/ccus-anchors.md section 1, [V]).
+  60 degF and 14.696 psia (40 CFR 98.6, definition of standard conditions).
 
 Tolerances. A published value rounded to its last printed digit is exact to half a unit in
 that place, u = 0.5 * 10**(-decimals); the equation implemented in CoolProp is the published
