@@ -102,7 +102,7 @@ def test_meter_class() -> None:
     assert findings(ccer(MPE_import=0.005))["meter_class_import"].status is Status.PASS
     with pytest.raises(ParameterError, match="maximum permissible error is needed"):
         ccer(MPE_export=None)  # no class and no calibration: para. 7.3.4 cannot apply
-    with pytest.raises(ApplicabilityError, match=r"1\.00% \(MPE_export\) is above 0\.5 %"):
+    with pytest.raises(ApplicabilityError, match=r"1\.00% \(MPE_export\) is above 0\.5%"):
         ccer(MPE_export=0.01)
 
 

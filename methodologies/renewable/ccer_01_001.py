@@ -58,7 +58,6 @@ fuels); its class MPE is ``MPE_<fuel>``, or the one value its records agree on.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -84,6 +83,12 @@ from reductions.plugin import (
 )
 from reductions.tools.grid_emission_factor import combined_margin
 
+from .ccer_rules import (
+    class_finding,
+    crediting_period_finding,
+    meter_class_findings,
+    vintage_finding,
+)
 from .equations import baseline_emissions_grid, emission_reductions, net_electricity_supplied
 from .meter_error import (
     applied_meter_error,
@@ -108,10 +113,6 @@ MASS_FUELS: Mapping[str, str] = {
 GAS_FUELS: Mapping[str, str] = {"natural_gas": "天然气"}
 #: Ratio of the molecular masses of CO2 and C (eq. (5)).
 CO2_PER_C = 44.0 / 12.0
-#: Para. 5.2.2: the crediting period lasts at most 10 years.
-MAX_CREDITING_YEARS = 10
-#: Tables 7-8: electricity meters of accuracy class 0.5 or better (不低于0.5级).
-MAX_METER_MPE = 0.005
 #: Table 11: flow meters of gaseous fuels of accuracy class 2.0 or better (不低于2.0级).
 MAX_GAS_METER_MPE = 0.02
 PROJECT_TYPES = ("standalone", "integrated")
@@ -586,11 +587,13 @@ class CCER01001(Methodology):
             _scope(p, inputs),
             additionality,
             weights,
-            _vintage(p, inputs),
-            *_meter_class(p, inputs),
+            vintage_finding(p, inputs, "CCER-01-001-V01 Tables 9-10"),
+            *meter_class_findings(
+                p, inputs, "CCER-01-001-V01 Tables 7-8 (accuracy class 0.5 or better, 不低于0.5级)"
+            ),
             *_gas_meter_class(p, inputs),
             _fossil_fuel(p, inputs),
-            _crediting_period(p, inputs),
+            crediting_period_finding(p, inputs, "CCER-01-001-V01 paras. 5.2.1-5.2.2"),
         ]
 
     # --- quantification --------------------------------------------------------------
@@ -890,82 +893,6 @@ def _fossil_fuel(prefix: str, inputs: Inputs) -> Finding:
     )
 
 
-def _vintage(prefix: str, inputs: Inputs) -> Finding:
-    """Tables 9-10: the MEE's factors for year y, or the latest published before y."""
-    clause = "CCER-01-001-V01 Tables 9-10"
-    given = inputs.parameters.get("EF_grid_vintage")
-    last = inputs.full_period.end.year
-    if given is None:
-        return Finding(
-            prefix + "factor_vintage",
-            clause,
-            Status.UNCHECKED,
-            "EF_grid_vintage not given: the validator checks that the OM and BM are the MEE's "
-            f"factors for {last}, or the latest published before it",
-        )
-    if given.value > last:
-        raise ParameterError(
-            f"the grid factors are from the {given.value} publication, later than the "
-            f"period's last year {last}",
-            variable="parameters.EF_grid_vintage",
-            rule=f"{clause}: the factors for year y, or the latest published before y",
-        )
-    return Finding(
-        prefix + "factor_vintage",
-        clause,
-        Status.PASS,
-        f"OM and BM from the MEE's {given.value} publication (not later than {last})",
-        {"EF_grid_vintage": given.value, "period_end_year": last},
-    )
-
-
-def _class_finding(
-    name: str, clause: str, what: str, stated: Mapping[str, float], limit: float
-) -> Finding:
-    """Pass if every stated MPE of a meter is within ``limit``; cannot be checked if none."""
-    if not stated:
-        return Finding(
-            name,
-            clause,
-            Status.UNCHECKED,
-            f"neither a parameter nor a calibration record states the {what}'s accuracy class",
-        )
-    worst = max(stated, key=lambda k: stated[k])
-    ok = stated[worst] <= limit + 1e-12
-    return Finding(
-        name,
-        clause,
-        Status.PASS if ok else Status.FAIL,
-        f"the {what}'s maximum permissible error is at most {limit:.1%}"
-        if ok
-        else f"the {what}'s maximum permissible error {stated[worst]:.2%} ({worst}) is above "
-        f"{limit:.1%}",
-        dict(stated),
-    )
-
-
-def _meter_class(prefix: str, inputs: Inputs) -> list[Finding]:
-    """Tables 7-8: export and import meters of accuracy class 0.5 or better."""
-    clause = "CCER-01-001-V01 Tables 7-8 (accuracy class 0.5 or better, 不低于0.5级)"
-    out = []
-    for meter in ("export", "import"):
-        stated = (
-            {f"MPE_{meter}": inputs.value(f"MPE_{meter}")} if inputs.given(f"MPE_{meter}") else {}
-        )
-        stated.update(
-            {
-                f"calibration {c.date.isoformat()}": c.mpe
-                for c in inputs.calibrations_of(f"EG_{meter}")
-            }
-        )
-        out.append(
-            _class_finding(
-                f"{prefix}meter_class_{meter}", clause, f"{meter} meter", stated, MAX_METER_MPE
-            )
-        )
-    return out
-
-
 def _gas_meter_class(prefix: str, inputs: Inputs) -> list[Finding]:
     """Table 11: flow meters of gaseous fuels of accuracy class 2.0 or better."""
     if not inputs.has("FC_gas"):
@@ -980,51 +907,7 @@ def _gas_meter_class(prefix: str, inputs: Inputs) -> list[Finding]:
         }
     )
     return [
-        _class_finding(
+        class_finding(
             f"{prefix}meter_class_FC_gas", clause, "gas flow meter", stated, MAX_GAS_METER_MPE
         )
     ]
-
-
-def _crediting_period(prefix: str, inputs: Inputs) -> Finding:
-    """Paras. 5.2.1-5.2.2: at most 10 years, inside the lifetime (from grid connection)."""
-    clause = "CCER-01-001-V01 paras. 5.2.1-5.2.2"
-    period = inputs.full_period
-    start = inputs.parameters.get("crediting_period_start")
-    connected = inputs.parameters.get("grid_connection_date")
-    values: dict[str, object] = {}
-    if connected is not None:
-        values["grid_connection_date"] = connected.value.isoformat()
-        first = start.value if start is not None else period.start
-        if first < connected.value:
-            what = "crediting period" if start is not None else "period"
-            return Finding(
-                prefix + "crediting_period",
-                clause,
-                Status.FAIL,
-                f"the {what} starts on {first}, before grid connection on {connected.value} "
-                "(the start of the project's lifetime)",
-                values,
-            )
-    if start is None:
-        return Finding(
-            prefix + "crediting_period",
-            clause,
-            Status.UNCHECKED,
-            "crediting_period_start not given: the 10-year limit is not checked",
-            values,
-        )
-    values["crediting_period_start"] = start.value.isoformat()
-    limit = (pd.Timestamp(start.value) + pd.DateOffset(years=MAX_CREDITING_YEARS)).date()
-    last = limit - dt.timedelta(days=1)
-    inside = start.value <= period.start and period.end < limit
-    return Finding(
-        prefix + "crediting_period",
-        clause,
-        Status.PASS if inside else Status.FAIL,
-        f"the period lies inside the crediting period {start.value} to {last}"
-        if inside
-        else f"the period {period.start} to {period.end} is outside the crediting period "
-        f"{start.value} to {last} (at most 10 years)",
-        values,
-    )

@@ -19,7 +19,6 @@ failed finding.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,12 +32,12 @@ from reductions.plugin import (
     Methodology,
     MonitoringVariable,
     Parameter,
-    ParameterError,
     Source,
     Status,
 )
 from reductions.tools.grid_emission_factor import combined_margin
 
+from .ccer_rules import crediting_period_finding, meter_class_findings, vintage_finding
 from .equations import baseline_emissions_grid, emission_reductions, net_electricity_supplied
 from .meter_error import applied_meter_error, calibration_notes, corrected_export, corrected_import
 from .meter_error import class_mpe as meter_class_mpe
@@ -46,8 +45,6 @@ from .meter_error import class_mpe as meter_class_mpe
 #: Para. 2: "离岸30公里以外，或者水深大于30米" (beyond 30 km from shore, or deeper than 30 m).
 MIN_DISTANCE_KM = 30.0
 MIN_DEPTH_M = 30.0
-#: Para. 5.2.2: the crediting period lasts at most 10 years.
-MAX_CREDITING_YEARS = 10
 
 
 class CCER01002(Methodology):
@@ -209,35 +206,15 @@ class CCER01002(Methodology):
             f"omega_OM + omega_BM = {w_sum!r}" + ("" if abs(w_sum - 1.0) <= 1e-9 else ", not 1"),
             {"w_OM": inputs.value("w_OM"), "w_BM": inputs.value("w_BM")},
         )
-        period = inputs.full_period
-        findings = [site, weights, _vintage(p, inputs), *_meter_class(p, inputs)]
-        start = inputs.parameters.get("crediting_period_start")
-        if start is None:
-            findings.append(
-                Finding(
-                    p + "crediting_period",
-                    "CCER-01-002-V01 para. 5.2.2",
-                    Status.UNCHECKED,
-                    "crediting_period_start not given: the 10-year limit is not checked",
-                )
-            )
-        else:
-            limit = _add_years(start.value, MAX_CREDITING_YEARS)
-            inside = start.value <= period.start and period.end < limit
-            findings.append(
-                Finding(
-                    p + "crediting_period",
-                    "CCER-01-002-V01 para. 5.2.2",
-                    Status.PASS if inside else Status.FAIL,
-                    f"the period lies inside the crediting period {start.value} to "
-                    f"{limit - dt.timedelta(days=1)}"
-                    if inside
-                    else f"the period {period.start} to {period.end} is outside "
-                    f"the crediting period {start.value} to {limit - dt.timedelta(days=1)} "
-                    "(at most 10 years)",
-                    {"crediting_period_start": start.value.isoformat()},
-                )
-            )
+        findings = [
+            site,
+            weights,
+            vintage_finding(p, inputs, "CCER-01-002-V01 Tables 6-7"),
+            *meter_class_findings(
+                p, inputs, "CCER-01-002-V01 Tables 4-5 (accuracy class 0.5 or better, 不低于0.5级)"
+            ),
+            crediting_period_finding(p, inputs, "CCER-01-002-V01 para. 5.2.2"),
+        ]
         return findings
 
     def quantify(self, inputs: Inputs, ledger: Ledger) -> None:
@@ -292,102 +269,3 @@ class CCER01002(Methodology):
             "LE", 0.0, "t", self.reference("para. 6.5"), (), "Leakage, ignored by the methodology"
         )
         ledger.apply(emission_reductions)
-
-
-#: Tables 4-5: meters of accuracy class 0.5 or better (不低于0.5级).
-MAX_METER_MPE = 0.005
-
-
-def _vintage(prefix: str, inputs: Inputs) -> Finding:
-    """Tables 6-7: the MEE's factors for year y, or the latest published before y."""
-    clause = "CCER-01-002-V01 Tables 6-7"
-    given = inputs.parameters.get("EF_grid_vintage")
-    last = inputs.full_period.end.year
-    tables = {
-        s: pv.vintage
-        for s in ("EF_grid_OM_y", "EF_grid_BM_y")
-        if (pv := inputs.parameters.get(s)) is not None and pv.vintage is not None
-    }
-    if len(set(tables.values())) > 1:
-        return Finding(
-            prefix + "factor_vintage",
-            clause,
-            Status.FAIL,
-            f"the OM and BM come from publications of different years {tables}",
-            dict(tables),
-        )
-    if given is None and tables:
-        vintage = next(iter(tables.values()))
-        return Finding(
-            prefix + "factor_vintage",
-            clause,
-            Status.PASS,
-            f"OM and BM from the MEE's {vintage} publication (not later than {last})",
-            {"vintage": vintage, "period_end_year": last, **tables},
-        )
-    if given is None:
-        return Finding(
-            prefix + "factor_vintage",
-            clause,
-            Status.UNCHECKED,
-            "EF_grid_vintage not given: the validator checks that the OM and BM are the MEE's "
-            f"factors for {last}, or the latest published before it",
-        )
-    if given.value > last:
-        raise ParameterError(
-            f"the grid factors are from the {given.value} publication, later than the "
-            f"period's last year {last}",
-            variable="parameters.EF_grid_vintage",
-            rule=f"{clause}: the factors for year y, or the latest published before y",
-        )
-    return Finding(
-        prefix + "factor_vintage",
-        clause,
-        Status.PASS,
-        f"OM and BM from the MEE's {given.value} publication (not later than {last})",
-        {"EF_grid_vintage": given.value, "period_end_year": last},
-    )
-
-
-def _meter_class(prefix: str, inputs: Inputs) -> list[Finding]:
-    """Tables 4-5: export and import meters of accuracy class 0.5 or better."""
-    clause = "CCER-01-002-V01 Tables 4-5 (accuracy class 0.5 or better, 不低于0.5级)"
-    out = []
-    for meter in ("export", "import"):
-        symbol = f"EG_{meter}"
-        stated = (
-            {f"MPE_{meter}": inputs.value(f"MPE_{meter}")} if inputs.given(f"MPE_{meter}") else {}
-        )
-        stated.update(
-            {f"calibration {c.date.isoformat()}": c.mpe for c in inputs.calibrations_of(symbol)}
-        )
-        if not stated:
-            out.append(
-                Finding(
-                    f"{prefix}meter_class_{meter}",
-                    clause,
-                    Status.UNCHECKED,
-                    f"neither MPE_{meter} nor a calibration record states the {meter} meter's "
-                    "accuracy class",
-                )
-            )
-            continue
-        worst = max(stated, key=lambda k: stated[k])
-        ok = stated[worst] <= MAX_METER_MPE + 1e-12
-        out.append(
-            Finding(
-                f"{prefix}meter_class_{meter}",
-                clause,
-                Status.PASS if ok else Status.FAIL,
-                f"the {meter} meter's maximum permissible error is at most 0.5 %"
-                if ok
-                else f"the {meter} meter's maximum permissible error {stated[worst]:.2%} "
-                f"({worst}) is above 0.5 %",
-                {k: v for k, v in stated.items()},
-            )
-        )
-    return out
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    return (pd.Timestamp(day) + pd.DateOffset(years=years)).date()
