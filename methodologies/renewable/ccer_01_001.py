@@ -439,6 +439,7 @@ class CCER01001(Methodology):
             unit="t/MWh",
             minimum=0.0,
             maximum=2.0,
+            published_kinds=("OM",),
         ),
         Parameter(
             "EF_grid_BM_y",
@@ -446,6 +447,7 @@ class CCER01001(Methodology):
             unit="t/MWh",
             minimum=0.0,
             maximum=2.0,
+            published_kinds=("BM",),
         ),
         Parameter(
             "w_OM",
