@@ -18,6 +18,7 @@ from .errors import (
     InputError,
     MonitoringDataError,
     ParameterError,
+    did_you_mean,
 )
 from .factors import GWP
 from .inputs import Inputs
@@ -76,6 +77,7 @@ __all__ = [
     "Substitute",
     "Variable",
     "Zero",
+    "did_you_mean",
     "equation",
     "tags_of",
 ]
