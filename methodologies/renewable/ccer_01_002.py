@@ -37,7 +37,12 @@ from reductions.plugin import (
 )
 from reductions.tools.grid_emission_factor import combined_margin
 
-from .ccer_rules import crediting_period_finding, meter_class_findings, vintage_finding
+from .ccer_rules import (
+    crediting_period_finding,
+    grid_and_meter_parameters,
+    meter_class_findings,
+    vintage_finding,
+)
 from .equations import baseline_emissions_grid, emission_reductions, net_electricity_supplied
 from .meter_error import applied_meter_error, calibration_notes, corrected_export, corrected_import
 from .meter_error import class_mpe as meter_class_mpe
@@ -76,72 +81,7 @@ class CCER01002(Methodology):
         Parameter(
             "water_depth", "Water depth at the wind farm", unit="m", minimum=0.0, required=False
         ),
-        Parameter(
-            "EF_grid_OM_y",
-            "Operating margin (电量边际) emission factor of the regional grid",
-            unit="t/MWh",
-            minimum=0.0,
-            maximum=2.0,
-            published_kinds=("OM",),
-        ),
-        Parameter(
-            "EF_grid_BM_y",
-            "Build margin (容量边际) emission factor of the regional grid",
-            unit="t/MWh",
-            minimum=0.0,
-            maximum=2.0,
-            published_kinds=("BM",),
-        ),
-        Parameter(
-            "w_OM",
-            "Weight omega_OM of the operating margin",
-            unit="1",
-            default=0.5,
-            default_source="CCER-01-002-V01 Table 2 (omega_OM, 默认值 default value 0.5)",
-            minimum=0.0,
-            maximum=1.0,
-            prescribed=True,
-        ),
-        Parameter(
-            "w_BM",
-            "Weight omega_BM of the build margin",
-            unit="1",
-            default=0.5,
-            default_source="CCER-01-002-V01 Table 3 (omega_BM, 默认值 default value 0.5)",
-            minimum=0.0,
-            maximum=1.0,
-            prescribed=True,
-        ),
-        Parameter(
-            "EF_grid_vintage",
-            "Year of the MEE publication the OM and BM are taken from (Tables 6-7)",
-            kind="integer",
-            minimum=2000,
-            maximum=2100,
-            required=False,
-        ),
-        Parameter(
-            "MPE_export",
-            "Maximum permissible error of the export meter's accuracy class",
-            unit="1",
-            minimum=0.0,
-            maximum=0.05,
-            required=False,
-        ),
-        Parameter(
-            "MPE_import",
-            "Maximum permissible error of the import meter's accuracy class",
-            unit="1",
-            minimum=0.0,
-            maximum=0.05,
-            required=False,
-        ),
-        Parameter(
-            "crediting_period_start",
-            "First day of the crediting period",
-            kind="date",
-            required=False,
-        ),
+        *grid_and_meter_parameters("CCER-01-002-V01", "", "", "Tables 6-7"),
     )
     monitoring = (
         MonitoringVariable(

@@ -12,7 +12,73 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from reductions.plugin import Finding, Inputs, ParameterError, Status
+from reductions.plugin import Finding, Inputs, Parameter, ParameterError, Status
+
+
+def grid_and_meter_parameters(
+    doc: str, om_table: str, bm_table: str, vintage_tables: str
+) -> tuple[Parameter, ...]:
+    """The parameters both texts declare: the regional grid's OM and BM (from the MEE's
+    publication, Tables ``om_table``/``bm_table``), the weights of Tables 2-3 (default
+    0.5 each, prescribed), the publication year, the electricity meters' class MPE and the
+    crediting period's first day. ``doc`` is ``"CCER-01-002-V01"`` or ``"CCER-01-001-V01"``."""
+
+    def margin(symbol: str, what: str, table: str, kind: str) -> Parameter:
+        return Parameter(
+            symbol,
+            f"{what} emission factor of the regional grid{table}",
+            unit="t/MWh",
+            minimum=0.0,
+            maximum=2.0,
+            published_kinds=(kind,),
+        )
+
+    def weight(symbol: str, margin_name: str, table: str) -> Parameter:
+        return Parameter(
+            symbol,
+            f"Weight omega_{margin_name} of the {'operating' if margin_name == 'OM' else 'build'}"
+            " margin",
+            unit="1",
+            default=0.5,
+            default_source=f"{doc} {table} (omega_{margin_name}, 默认值 default value 0.5)",
+            minimum=0.0,
+            maximum=1.0,
+            prescribed=True,
+        )
+
+    def mpe(meter: str) -> Parameter:
+        return Parameter(
+            f"MPE_{meter}",
+            f"Maximum permissible error of the {meter} meter's accuracy class",
+            unit="1",
+            minimum=0.0,
+            maximum=0.05,
+            required=False,
+        )
+
+    return (
+        margin("EF_grid_OM_y", "Operating margin (电量边际)", om_table, "OM"),
+        margin("EF_grid_BM_y", "Build margin (容量边际)", bm_table, "BM"),
+        weight("w_OM", "OM", "Table 2"),
+        weight("w_BM", "BM", "Table 3"),
+        Parameter(
+            "EF_grid_vintage",
+            f"Year of the MEE publication the OM and BM are taken from ({vintage_tables})",
+            kind="integer",
+            minimum=2000,
+            maximum=2100,
+            required=False,
+        ),
+        mpe("export"),
+        mpe("import"),
+        Parameter(
+            "crediting_period_start",
+            "First day of the crediting period",
+            kind="date",
+            required=False,
+        ),
+    )
+
 
 #: Para. 5.2.2 of both texts: the crediting period lasts at most 10 years.
 MAX_CREDITING_YEARS = 10

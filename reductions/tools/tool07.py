@@ -483,6 +483,21 @@ def _first_value(da: xr.DataArray, mask: xr.DataArray) -> tuple[str, Any]:
     return _loc(c), da.sel(c).values.item() if all(d in da.coords for d in c) else None
 
 
+def _refuse(
+    da: xr.DataArray,
+    bad: xr.DataArray,
+    error: type[ParameterError] | type[MonitoringDataError],
+    message: str,
+    variable: str,
+    rule: str,
+) -> None:
+    """Raise ``error`` naming the first element where ``bad`` holds (plant, year or hour)
+    and its value (``{value}`` in ``message``); nothing if ``bad`` holds nowhere."""
+    if bool(bad.any()):
+        where, value = _first_value(da, bad)
+        raise error(message.format(value=value), variable=variable, where=where, rule=rule)
+
+
 def _convert(da: xr.DataArray, unit: str, name: str) -> xr.DataArray:
     """``da`` in ``unit`` (converted from ``attrs["units"]`` if given)."""
     given = da.attrs.get("units")
@@ -590,43 +605,33 @@ def _annual(plants: xr.Dataset, years: Sequence[int] | None = None) -> xr.Datase
             where=_loc(_first(bad)),
             rule=_rule("Data/Parameter table 4: EG_m,y of every plant in the years used"),
         )
-    neg = eg < 0
-    if neg.any():
-        where, value = _first_value(eg, neg)
-        raise MonitoringDataError(
-            f"net generation is negative ({value} MWh)",
-            variable="EG",
-            where=where,
-            rule=_rule(
-                "para. 10(d), Data/Parameter table 4: EG is the net electricity "
-                "delivered to the grid"
-            ),
-        )
+    _refuse(
+        eg,
+        eg < 0,
+        MonitoringDataError,
+        "net generation is negative ({value} MWh)",
+        "EG",
+        _rule(
+            "para. 10(d), Data/Parameter table 4: EG is the net electricity delivered to the grid"
+        ),
+    )
     out["EG"] = eg
-    if "eta" in ds:
-        eta = _convert(ds["eta"], "dimensionless", "eta")
-        bad = (eta <= 0) | (eta > 1)
-        if bad.any():
-            where, value = _first_value(eta, bad)
-            raise ParameterError(
-                f"net efficiency {value!r} is not in (0, 1] (above 100 % or not positive)",
-                variable="eta",
-                where=where,
-                rule=_rule("eq. (5), Data/Parameter table 6: eta_m,y is a ratio"),
-            )
-        out["eta"] = eta
-    if "eta_TOOL09" in ds:
-        eta9 = _convert(ds["eta_TOOL09"], "dimensionless", "eta_TOOL09")
-        bad = (eta9 <= 0) | (eta9 > 1)
-        if bad.any():
-            where, value = _first_value(eta9, bad)
-            raise ParameterError(
-                f"TOOL09 default efficiency {value!r} is not in (0, 1]",
-                variable="eta_TOOL09",
-                where=where,
-                rule=_rule("para. 79: eta_m,y from TOOL09 Table 2"),
-            )
-        out["eta_TOOL09"] = eta9
+    for name, message, rule in (
+        (
+            "eta",
+            "net efficiency {value!r} is not in (0, 1] (above 100 % or not positive)",
+            "eq. (5), Data/Parameter table 6: eta_m,y is a ratio",
+        ),
+        (
+            "eta_TOOL09",
+            "TOOL09 default efficiency {value!r} is not in (0, 1]",
+            "para. 79: eta_m,y from TOOL09 Table 2",
+        ),
+    ):
+        if name in ds:
+            eta = _convert(ds[name], "dimensionless", name)
+            _refuse(eta, (eta <= 0) | (eta > 1), ParameterError, message, name, _rule(rule))
+            out[name] = eta
     _fuel_table(out)
     if "EF_import" in ds:
         out["EF_import"] = _convert(ds["EF_import"], "t/MWh", "EF_import")
@@ -688,14 +693,14 @@ def _fuel_table(out: xr.Dataset) -> None:
         )
     if "FC" in out:
         fc = out["FC"].astype(float)
-        if bool((fc < 0).any()):
-            where, value = _first_value(fc, fc < 0)
-            raise MonitoringDataError(
-                f"fuel consumption is negative ({value})",
-                variable="FC",
-                where=where,
-                rule=_rule("Data/Parameter table 1: FC_i,m,y"),
-            )
+        _refuse(
+            fc,
+            fc < 0,
+            MonitoringDataError,
+            "fuel consumption is negative ({value})",
+            "FC",
+            _rule("Data/Parameter table 1: FC_i,m,y"),
+        )
         for name in ("NCV", "EF_CO2"):
             if name not in out:
                 raise ParameterError(
@@ -2215,15 +2220,14 @@ def dispatch_data_om(
         raise ParameterError("EG_PJ must be a DataArray over 'hour'", variable="EG_PJ")
     pj_all = _convert(EG_PJ, "MWh", "EG_PJ")
     hour_rule = _rule("Data/Parameter table 5: EG_PJ,h for each hour")
-    bad = pj_all.isnull() | (pj_all < 0)
-    if bool(bad.any()):
-        where, value = _first_value(pj_all, bad)
-        raise MonitoringDataError(
-            f"displaced electricity is missing or negative ({value})",
-            variable="EG_PJ",
-            where=where,
-            rule=hour_rule,
-        )
+    _refuse(
+        pj_all,
+        pj_all.isnull() | (pj_all < 0),
+        MonitoringDataError,
+        "displaced electricity is missing or negative ({value})",
+        "EG_PJ",
+        hour_rule,
+    )
     pj_hours = np.asarray(pj_all["hour"].values)
     d_hours = np.asarray(dispatch["hour"].values)
     for label, coord in (("EG_PJ", pj_hours), ("dispatch", d_hours)):
