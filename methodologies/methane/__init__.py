@@ -1,0 +1,1 @@
+"""Methane recovery and use methodologies (CDM AMS-III.D...)."""
