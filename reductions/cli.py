@@ -172,6 +172,35 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_uncertainty(args: argparse.Namespace) -> int:
+    """Monte Carlo and GUM bounds, conservative ER and sensitivity (reductions.uncertainty)."""
+    from .report import write_outputs
+    from .run import run_project
+    from .uncertainty import propagate
+
+    result = run_project(args.project)
+    u = propagate(
+        result.project,
+        seed=args.seed,
+        draws=args.draws,
+        digits=args.digits,
+        lower_confidence=args.lower_confidence,
+    )
+    print(
+        f"{result.project.name}: {result.methodology.label()}, "
+        f"{result.project.period.start} to {result.project.period.end}: uncertainty of ER"
+    )
+    for line in u.lines():
+        print(line)
+    if not args.no_report:
+        outdir = Path(args.output) if args.output else Path(args.project).parent / "out"
+        paths = write_outputs(result, outdir, uncertainty=u.as_dict())
+        print(f"  report: {paths['report']}")
+        print(f"  uncertainty: {paths['uncertainty']}")
+        print(f"  html: {paths['html']}")
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify
 
@@ -226,6 +255,24 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("project")
     e.add_argument("-o", "--output", default=None, help="output folder (default: ./out)")
     e.set_defaults(func=cmd_estimate)
+    u = sub.add_parser(
+        "uncertainty", help="Monte Carlo and GUM bounds, conservative ER, sensitivity"
+    )
+    u.add_argument("project")
+    u.add_argument("-o", "--output", default=None, help="output folder (default: ./out)")
+    u.add_argument("--seed", type=int, default=None, help="overrides [uncertainty] seed")
+    u.add_argument(
+        "--draws", type=int, default=None, help="a fixed number of draws (default: adaptive)"
+    )
+    u.add_argument("--digits", type=int, default=None, help="significant digits of u(ER)")
+    u.add_argument(
+        "--lower-confidence",
+        type=float,
+        default=None,
+        help="one-sided confidence of the conservative lower bound (default 0.95)",
+    )
+    u.add_argument("--no-report", action="store_true", help="print only; write no report")
+    u.set_defaults(func=cmd_uncertainty)
     v = sub.add_parser("verify", help="recompute a report from the files named in it")
     v.add_argument("report")
     v.add_argument("--project", default=None, help="the project file, if it has moved")

@@ -216,6 +216,9 @@ class Project:
     short_form: bool = False
     #: An ex-ante estimate from expected annual values ([estimate]), not monitored data.
     estimate: bool = False
+    #: ``[uncertainty]`` as written (checked against the methodology by
+    #: ``reductions.uncertainty``, which needs the methodology's symbols).
+    uncertainty: Mapping[str, Any] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def root(self) -> Path:
@@ -399,7 +402,7 @@ def project_from_dict(
 
     ``data`` gives in-memory data per table name, in place of files.
     """
-    known = {"project", "period", "parameters", "monitoring", "override"}
+    known = {"project", "period", "parameters", "monitoring", "override", "uncertainty"}
     unknown = sorted(set(doc) - known)
     if unknown:
         raise ProjectFileError(
@@ -482,6 +485,7 @@ def project_from_dict(
         tuple(overrides),
         baseline,
         short_form=SHORT_FORM in tables and len(tables) == 1 and _is_short(mon),
+        uncertainty=freeze(_table(doc, "uncertainty", label, required=False)),
     )
 
 

@@ -341,8 +341,19 @@ def results_dataset(result: Result, report: dict[str, Any], series: bool) -> xr.
     return ds
 
 
-def write_outputs(result: Result, outdir: Path, *, series: bool = False) -> dict[str, Path]:
-    """Write report.json, results.nc and report.html into ``outdir``."""
+def write_outputs(
+    result: Result,
+    outdir: Path,
+    *,
+    series: bool = False,
+    uncertainty: dict[str, Any] | None = None,
+) -> dict[str, Path]:
+    """Write report.json, results.nc and report.html into ``outdir``.
+
+    ``uncertainty`` (``reductions uncertainty``) is written beside report.json as
+    uncertainty.json, tied to it by the report's digest (report.json itself stays what
+    ``verify`` recomputes), and shown in report.html.
+    """
     outdir.mkdir(parents=True, exist_ok=True)
     report = build_report(result)
     if result.project.path is not None:
@@ -361,12 +372,17 @@ def write_outputs(result: Result, outdir: Path, *, series: bool = False) -> dict
         if np.issubdtype(ds[v].dtype, np.floating)
     }
     ds.to_netcdf(paths["results"], engine="h5netcdf", encoding=encoding)
-    paths["html"].write_text(render_html(report), encoding="utf-8")
+    if uncertainty is not None:
+        paths["uncertainty"] = outdir / "uncertainty.json"
+        section = _jsonable({"report_digest": report["digest"], **uncertainty})
+        paths["uncertainty"].write_text(dumps(section), encoding="utf-8")
+    paths["html"].write_text(render_html(report, uncertainty), encoding="utf-8")
     return paths
 
 
-def render_html(report: dict[str, Any]) -> str:
-    """A self-contained HTML page: totals, a bar chart of ER per interval, the ledger."""
+def render_html(report: dict[str, Any], uncertainty: dict[str, Any] | None = None) -> str:
+    """A self-contained HTML page: totals, a bar chart of ER per interval, the ledger;
+    and the uncertainty of ER when given."""
     esc = html.escape
     rows = "".join(
         f"<tr><td>{esc(i['label'])}</td>"
@@ -424,6 +440,11 @@ def render_html(report: dict[str, Any]) -> str:
         for i in report["inputs"]
     )
     software = ", ".join(f"{esc(k)} {esc(v)}" for k, v in sorted(report["software"].items()))
+    unc = ""
+    if uncertainty is not None:
+        from .uncertainty.render import html_section
+
+        unc = html_section(_jsonable(uncertainty))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(report["project"]["name"])}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
@@ -436,7 +457,7 @@ Period {esc(report["period"]["start"])} to {esc(report["period"]["end"])}
 <h2>Totals [t CO2e]</h2><p>{totals}</p>
 <h2>Emission reductions per reporting interval</h2>{svg}
 <table><tr><th>interval</th>{"".join(f"<th>{s}</th>" for s in TOTALS)}</tr>{rows}</table>
-<h2>Ledger</h2>
+{unc}<h2>Ledger</h2>
 <table><tr><th>symbol</th><th>unit</th><th>value</th><th>equation</th><th>inputs</th></tr>
 {qrows}</table>
 <h2>Findings</h2>
