@@ -224,6 +224,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_MISMATCH
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """A validator's check of a claimed result: exit 1 while a corrective action request
+    (CAR) stands."""
+    from .check import check, write_check
+
+    c = check(args.project, args.claimed)
+    for line in c.lines():
+        print(line)
+    if not args.no_report:
+        outdir = Path(args.output) if args.output else Path(args.project).parent / "out"
+        paths = write_check(c, outdir)
+        print(f"  check: {paths['check']}")
+        if "html" in paths:
+            print(f"  html: {paths['html']}")
+    return EXIT_MISMATCH if c.exit_code else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reductions", description=__doc__.splitlines()[0] if __doc__ else None
@@ -283,6 +300,12 @@ def parser() -> argparse.ArgumentParser:
         "--cases-dir", default=None, help="a folder of cases (default: the packaged cases)"
     )
     val.set_defaults(func=cmd_validate)
+    ck = sub.add_parser("check", help="a validator's check of a claimed result (CLAIM.toml)")
+    ck.add_argument("project")
+    ck.add_argument("--claimed", required=True, help="CLAIM.toml: what the document states")
+    ck.add_argument("-o", "--output", default=None, help="output folder (default: ./out)")
+    ck.add_argument("--no-report", action="store_true", help="print only; write nothing")
+    ck.set_defaults(func=cmd_check)
     return p
 
 
