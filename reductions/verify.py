@@ -228,8 +228,9 @@ def verify(report_path: str | Path, project_path: str | Path | None = None) -> V
         result.differences.append(f"recomputation failed: {exc}")
         return result
     diffs: list[str] = []
+    diffs.extend(compare_models(old, new))
     for key in COMPARED:
-        _compare(key, old.get(key), new.get(key), rtol, diffs)
+        _compare(key, _without_models(old, key), _without_models(new, key), rtol, diffs)
     result.differences.extend(diffs)
     for name in sorted(set(old["software"]) | set(new["software"])):
         was, now = old["software"].get(name), new["software"].get(name)
@@ -240,3 +241,84 @@ def verify(report_path: str | Path, project_path: str | Path | None = None) -> V
         elif now != was:
             result.notes.append(f"software {name}: report {was}, here {now}")
     return result
+
+
+# --- fitted baseline models ---------------------------------------------------------------
+
+#: Formats of fitted models a finding may carry in ``values["model"]`` (a change-point
+#: baseline: :meth:`reductions.baselines.ChangePointModel.to_dict`).
+MODEL_FORMATS = ("reductions.baselines.changepoint/1",)
+#: Keys of a stored model that must be equal in the refit: what kind of model it is.
+MODEL_EXACT = (
+    "model_type",
+    "interval",
+    "temperature_unit",
+    "heating_balance_point",
+    "cooling_balance_point",
+    "settings",
+    "n_periods",
+    "n_excluded",
+)
+#: Relative tolerance of the refitted coefficients and statistics. The fit is ordinary
+#: least squares on a fixed balance-point grid (no iterative optimiser), so a refit of the
+#: same data reproduces the coefficients to rounding (about 1e-13 relative on the
+#: examples); the library's own 1e-9 leaves room for another BLAS and no more, and a
+#: report cannot loosen it.
+MODEL_RTOL = VERIFY_RTOL
+
+
+def _models(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for f in report.get("findings") or []:
+        values = f.get("values") if isinstance(f, dict) else None
+        model = values.get("model") if isinstance(values, dict) else None
+        if isinstance(model, dict) and model.get("format") in MODEL_FORMATS:
+            out[str(f.get("name"))] = model
+    return out
+
+
+def _without_models(report: dict[str, Any], key: str) -> Any:
+    """The report's ``key`` section, without the models :func:`compare_models` checks."""
+    section = report.get(key)
+    if key != "findings" or not isinstance(section, list):
+        return section
+    out = []
+    for f in section:
+        values = f.get("values") if isinstance(f, dict) else None
+        model = values.get("model") if isinstance(values, dict) else None
+        if isinstance(values, dict) and isinstance(model, dict):
+            if model.get("format") in MODEL_FORMATS:
+                f = {**f, "values": {k: v for k, v in values.items() if k != "model"}}
+        out.append(f)
+    return out
+
+
+def compare_models(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Differences between the fitted models stored in a report and those of the refit.
+
+    The same model type, interval, temperature scale, balance points, settings and data
+    counts; coefficients, p-values, standard errors and statistics within
+    :data:`MODEL_RTOL`.
+    """
+    was, now = _models(old), _models(new)
+    diffs = []
+    for name in sorted(set(was) | set(now)):
+        if name not in now:
+            diffs.append(f"model {name}: in the report, not refitted")
+            continue
+        if name not in was:
+            diffs.append(f"model {name}: refitted, not in the report")
+            continue
+        a, b = was[name], now[name]
+        for k in MODEL_EXACT:
+            if a.get(k) != b.get(k):
+                diffs.append(
+                    f"model {name}: {k} is {a.get(k)!r} in the report, {b.get(k)!r} refitted"
+                )
+        if any(d.startswith(f"model {name}: model_type") for d in diffs):
+            continue
+        rest: list[str] = []
+        for k in ("intercept", "beta_hdd", "beta_cdd", "p_values", "std_errors", "statistics"):
+            _compare(k, a.get(k), b.get(k), MODEL_RTOL, rest)
+        diffs += [f"model {name}: {d}" for d in rest]
+    return diffs

@@ -1,0 +1,1 @@
+"""Energy-efficiency methodologies: IPMVP Option C (whole facility) with CalTRACK baselines."""
