@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, registry
+from .cli_extras import add_allow_outside, add_json
 from .errors import InputError
 from .methodology import Methodology, Status, version_label
 
@@ -84,7 +85,35 @@ def describe_text(cls: type[Methodology]) -> str:
 
 def cmd_describe(args: argparse.Namespace) -> int:
     cls = registry.get(args.id, args.version)
+    if args.markdown is not None:
+        from .cli_extras import describe_markdown
+
+        text = describe_markdown(cls)
+        if args.markdown == "-":
+            print(text, end="")
+        else:
+            Path(args.markdown).write_text(text, encoding="utf-8")
+            print(f"{cls.label()}: written to {args.markdown}")
+        return EXIT_OK
     print(describe_text(cls))
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """A commented project file template with every parameter and variable declared."""
+    from .init_template import template
+
+    text = template(registry.get(args.methodology, args.version))
+    if args.output is None:
+        print(text, end="")
+        return EXIT_OK
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise InputError(
+            "file exists", file=str(out), rule="init never overwrites a file; pass --force"
+        )
+    out.write_text(text, encoding="utf-8")
+    print(f"template written to {out}")
     return EXIT_OK
 
 
@@ -120,9 +149,14 @@ def summary_lines(result: Result) -> list[str]:
 def cmd_run(args: argparse.Namespace) -> int:
     from .run import run_project
 
-    result = run_project(args.project)
+    result = run_project(args.project, allow_outside=args.allow_outside)
     outdir = Path(args.output) if args.output else Path(args.project).parent / "out"
     paths = result.write(outdir, series=args.series)
+    if args.json:
+        from .cli_extras import print_json, run_payload
+
+        print_json(run_payload(paths))
+        return EXIT_OK
     t = result.totals
     print(
         f"{result.project.name}: {result.methodology.label()}, "
@@ -144,7 +178,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     """An ex-ante estimate: the yearly table a design document shows."""
     from .run import run_project
 
-    result = run_project(args.project)
+    result = run_project(args.project, allow_outside=args.allow_outside)
     if not result.project.estimate:
         raise InputError(
             "not an estimate: the project file has no [estimate] table",
@@ -204,7 +238,12 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify
 
-    v = verify(args.report, args.project)
+    v = verify(args.report, args.project, allow_outside=args.allow_outside)
+    if args.json:
+        from .cli_extras import print_json, verify_payload
+
+        print_json(verify_payload(v))
+        return EXIT_OK if v.ok else EXIT_MISMATCH
     for note in v.notes:
         print(f"note: {note}")
     if v.ok:
@@ -219,6 +258,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validation import run_cases
 
+    if args.json:
+        from .cli_extras import print_json, validate_payload
+        from .validation import case_rows, table
+
+        found = case_rows(Path(args.cases_dir) if args.cases_dir else None, args.case or None)
+        ok = table(found)[1]
+        print_json(validate_payload(found, ok))
+        return EXIT_OK if ok else EXIT_MISMATCH
     rows, ok = run_cases(Path(args.cases_dir) if args.cases_dir else None, args.case or None)
     print(rows)
     return EXIT_OK if ok else EXIT_MISMATCH
@@ -253,7 +300,21 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("describe", help="parameters, monitoring variables, equations")
     d.add_argument("id")
     d.add_argument("--version", dest="version", default=None)
+    d.add_argument(
+        "--markdown",
+        nargs="?",
+        const="-",
+        default=None,
+        metavar="FILE",
+        help="write Markdown (to FILE, or to stdout)",
+    )
     d.set_defaults(func=cmd_describe)
+    i = sub.add_parser("init", help="a commented project file template for a methodology")
+    i.add_argument("methodology")
+    i.add_argument("--version", dest="version", default=None)
+    i.add_argument("-o", "--output", default=None, help="write to this file (default: stdout)")
+    i.add_argument("--force", action="store_true", help="overwrite the output file")
+    i.set_defaults(func=cmd_init)
     r = sub.add_parser("run", help="run a project: report.json, results.nc, report.html")
     r.add_argument("project")
     r.add_argument(
@@ -267,10 +328,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write every series at its own resolution into results.nc (compressed)",
     )
+    add_allow_outside(r)
+    add_json(r)
     r.set_defaults(func=cmd_run)
     e = sub.add_parser("estimate", help="ex-ante estimate: ER per year of the crediting period")
     e.add_argument("project")
     e.add_argument("-o", "--output", default=None, help="output folder (default: ./out)")
+    add_allow_outside(e)
     e.set_defaults(func=cmd_estimate)
     u = sub.add_parser(
         "uncertainty", help="Monte Carlo and GUM bounds, conservative ER, sensitivity"
@@ -293,12 +357,15 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="recompute a report from the files named in it")
     v.add_argument("report")
     v.add_argument("--project", default=None, help="the project file, if it has moved")
+    add_allow_outside(v)
+    add_json(v)
     v.set_defaults(func=cmd_verify)
     val = sub.add_parser("validate", help="run the validation cases and print a table")
     val.add_argument("case", nargs="*")
     val.add_argument(
         "--cases-dir", default=None, help="a folder of cases (default: the packaged cases)"
     )
+    add_json(val)
     val.set_defaults(func=cmd_validate)
     ck = sub.add_parser("check", help="a validator's check of a claimed result (CLAIM.toml)")
     ck.add_argument("project")

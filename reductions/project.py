@@ -219,6 +219,9 @@ class Project:
     #: ``[uncertainty]`` as written (checked against the methodology by
     #: ``reductions.uncertainty``, which needs the methodology's symbols).
     uncertainty: Mapping[str, Any] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    #: Folders outside the project file's folder that the user allowed files to be read
+    #: from (``--allow-outside``; reductions.safety), resolved.
+    allow_outside: tuple[Path, ...] = ()
 
     @property
     def root(self) -> Path:

@@ -203,6 +203,9 @@ def read_table(
         raise ProjectFileError(
             "monitoring file not found", file=label, rule="paths are relative to the project file"
         )
+    from .safety import check_data_file
+
+    check_data_file(path, label)
     numeric = list(dict.fromkeys(numeric))
     keys = list(dict.fromkeys(keys))
     for name in (*numeric, *keys):

@@ -212,6 +212,7 @@ def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
         "project": {
             "name": project.name,
             "file": project.path.name if project.path is not None else None,
+            **_allowances(project),
         },
         "kind": "ex-ante estimate from expected annual values, not a monitored result"
         if project.estimate
@@ -279,6 +280,13 @@ def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
     return report
 
 
+def _allowances(project: Any) -> dict[str, Any]:
+    """``allow_outside``: folders outside the project's that files were read from, if any."""
+    from .safety import recorded
+
+    return {"allow_outside": recorded(project)} if project.allow_outside else {}
+
+
 def _tz(project: Any) -> str:
     from .timeutil import tz_name
 
@@ -338,7 +346,9 @@ def results_dataset(result: Result, report: dict[str, Any], series: bool) -> xr.
     }
     if series:
         ds.attrs["time"] = "start of each monitoring interval, UTC (time_end: its end)"
-    return ds
+    from .cf import conform
+
+    return conform(ds, result, report, series)
 
 
 def write_outputs(

@@ -144,9 +144,23 @@ def _check_overrides(project: Project, findings: Sequence[Finding]) -> None:
             )
 
 
-def run_project(path: str | Path, available: Available | None = None) -> Result:
-    """Run the project file at ``path`` and return its :class:`Result`."""
-    return run(load_project(path), available)
+def run_project(
+    path: str | Path,
+    available: Available | None = None,
+    *,
+    allow_outside: Sequence[str | Path] = (),
+) -> Result:
+    """Run the project file at ``path`` and return its :class:`Result`.
+
+    Files are read only from the project file's folder and the folders in
+    ``allow_outside`` (:mod:`reductions.safety`).
+    """
+    from .safety import allowed_folders
+
+    project = load_project(path)
+    if allow_outside:
+        project = dataclasses.replace(project, allow_outside=allowed_folders(allow_outside))
+    return run(project, available)
 
 
 def run(project: Project, available: Available | None = None) -> Result:
@@ -195,6 +209,9 @@ def resolve(
 
 
 def _run(project: Project, available: Available | None) -> Result:
+    from .safety import check_project
+
+    check_project(project)
     methodology, base, findings, choices = resolve(project, available)
     findings = check_findings(project, findings)
     parameters = base.parameters

@@ -123,6 +123,11 @@ def packaged_cases() -> Path:
 
 def run_cases(cases_dir: Path | None, names: list[str] | None = None) -> tuple[str, bool]:
     """Run the named cases (or all), return the printed table and whether all passed."""
+    return table(case_rows(cases_dir, names))
+
+
+def case_rows(cases_dir: Path | None, names: list[str] | None = None) -> list[Row]:
+    """Run the named cases (or all, from the packaged cases if ``cases_dir`` is None)."""
     if cases_dir is None:
         cases_dir = packaged_cases()
     if not cases_dir.is_dir():
@@ -137,7 +142,11 @@ def run_cases(cases_dir: Path | None, names: list[str] | None = None) -> tuple[s
         if unknown:
             raise ProjectFileError(f"unknown case(s) {unknown}", file=str(cases_dir))
         folders = [p for p in folders if p.name in names]
-    rows = [row for f in folders for row in run_case(f)]
+    return [row for f in folders for row in run_case(f)]
+
+
+def table(rows: list[Row]) -> tuple[str, bool]:
+    """The printed table of ``rows`` and whether every row passed."""
     head = ("case", "quantity", "expected", "computed", "unit", "rel. diff", "result")
     body = [
         (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,9 +188,19 @@ def _find_project(rp: Path, report: dict[str, Any], label: str) -> Path:
     )
 
 
-def verify(report_path: str | Path, project_path: str | Path | None = None) -> Verification:
-    """Check a report's digest, inputs and every recomputed number."""
+def verify(
+    report_path: str | Path,
+    project_path: str | Path | None = None,
+    *,
+    allow_outside: Sequence[str | Path] = (),
+) -> Verification:
+    """Check a report's digest, inputs and every recomputed number.
+
+    Files are read only under the project file's folder and the folders in
+    ``allow_outside`` (:mod:`reductions.safety`).
+    """
     from .run import run_project
+    from .safety import allowed_folders, confine
 
     label = str(report_path)
     old = read_report(report_path)
@@ -212,8 +223,9 @@ def verify(report_path: str | Path, project_path: str | Path | None = None) -> V
         else _find_project(Path(report_path), old, label)
     )
     root = project_file.parent
-    for entry in old["inputs"]:
-        f = root / entry["path"]
+    allow = allowed_folders(allow_outside)
+    for i, entry in enumerate(old["inputs"]):
+        f = confine(root, entry["path"], key=f"inputs[{i}].path", file=label, allow=allow)
         if not f.is_file():
             result.differences.append(f"input {entry['path']}: file not found")
             continue
@@ -223,7 +235,7 @@ def verify(report_path: str | Path, project_path: str | Path | None = None) -> V
                 f"input {entry['path']}: sha256 {found} differs from the report's {entry['sha256']}"
             )
     try:
-        new = run_project(project_file).report()
+        new = run_project(project_file, allow_outside=allow).report()
     except ReductionsError as exc:
         result.differences.append(f"recomputation failed: {exc}")
         return result

@@ -613,9 +613,9 @@ def test_to_project_reproduces_multi_table_projects(name: str, tmp_path: Path) -
     with xr.open_dataset(paths["results"], engine="h5netcdf") as ds:
         sizes = dict(ds.sizes)
     if name == "baseline":
-        assert sizes == {"interval": 14, "time": 28, "time_1": 14, "time_2": 45}
+        assert sizes == {"interval": 14, "time": 28, "time_1": 14, "time_2": 45, "nv": 2}
     else:
-        assert sizes == {"interval": 2, "time": 48, "meter": 3}
+        assert sizes == {"interval": 2, "time": 48, "meter": 3, "nv": 2}
 
 
 def test_to_project_keeps_sort(meters_long: Result, tmp_path: Path) -> None:
