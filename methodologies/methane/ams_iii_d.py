@@ -41,6 +41,28 @@ Implemented
   ER_MD_y and min_MD_y are in the ledger beside it.
 - Para. 9: the emission reductions of each calendar year's part of the period are at
   most 60 kt CO2e (a finding after quantification).
+- The flare minute by minute (TOOL06 v04.0 para. 11): with V_RG_m (actual m3, with T_RG_m
+  and P_RG_m) or V_RG_n_m (Nm3), w_CH4_m (or the 60 % default), Flame_m and, for an
+  enclosed flare, T_EG_m and SPEC_flare (parameters T_flare_min/max, F_flare_min/max, with
+  their source), all declared at ``resolution = "1min"`` (the engine sums finer amounts,
+  averages finer states and holds a coarser state such as a laboratory CH4 fraction over
+  the minutes; the tables may differ, e.g. the flow meter's and the flare controller's),
+  each minute gets F_CH4,RG,m (:func:`reductions.tools.flaring.methane_to_flare`),
+  eta_flare,m (open: para. 18; enclosed, Option A: paras 21-23 with F_RG,m in Nm3/h),
+  PE_flare,m (eq. (15)) and MD_flare,m (eq. (11) with the minute's efficiency); the minute
+  series are summed to the intervals of nd_y (``Ledger.resample``) and a ledger balance
+  checks that the methane sent to the flare is destroyed or emitted. One methane mass per
+  minute enters both equations: D_CH4 of para. 18 (0.00067 t/m3 at 20 degC) expressed at
+  TOOL06's reference conditions (0.719057 kg/Nm3), the density the interval path's eq. (15)
+  already uses; TOOL06's own rho_CH4,n = 0.716 kg/Nm3 (Table 1) would give 0.4 % less
+  methane to both MD_y and PE_flare,y. Missing data: a flow reading has no rule in
+  AMS-III.D (table 5) or TOOL06 (Step 1 via TOOL08): an error naming the first missing
+  minute; a missing flame record is "flame off" and a missing exhaust temperature does not
+  demonstrate operation (paras 18, 21-22, table 10): efficiency 0 in that minute, counted
+  in the table's data quality and in the ``flare_minutes`` finding (which also counts the
+  minutes with flame off, T_EG,m or F_RG,m outside SPEC_flare). A finer flame record is
+  the fraction of the minute with flame: the flame counts as detected only if detected
+  throughout the minute (conservative).
 
 How annual quantities are spread over monitoring intervals
 ----------------------------------------------------------
@@ -60,8 +82,12 @@ Not implemented
 - TOOL05, TOOL03, TOOL13 and AMS-III.AO's transport paragraph: their results are inputs
   (monitored series PE_EC, PE_FC, LE_comp, PE_transp in t CO2e), with findings saying the
   tool is not applied by this plugin.
-- The flare's minute-by-minute rules of TOOL06 (flame detection, SPEC_flare, Option B):
-  FE comes from eta_flare or f_flare_op computed outside, or the default.
+- TOOL06 Option B (measured flare efficiency, B.1 and B.2) on the minute path: Option A
+  only. Without minute data, FE comes from eta_flare or f_flare_op computed outside, or
+  the default (the interval path).
+- The exhaust temperature of an enclosed flare declared in K but recorded in degC is
+  caught only below 150 K (a reading of 900 "K" is a plausible 627 degC); the gas
+  temperature at the meter (T_RG_m) is checked the same way (gas.check_temperature).
 - Several storage devices l: one device (MS_l, AI_l, MCF_l).
 """
 
@@ -76,28 +102,36 @@ import pandas as pd
 import xarray as xr
 
 from reductions.plugin import (
+    Constant,
     Equation,
+    FillContext,
     Finding,
     Inputs,
     Ledger,
     Methodology,
+    MissingDataRule,
     MonitoringDataError,
     MonitoringVariable,
+    NoFill,
     Parameter,
     ParameterError,
     Source,
     Status,
     Zero,
 )
+from reductions.tools import flaring, gas
 
 from . import tool14
 from .ams_iii_d_equations import (
     average_animals,
     baseline_emissions_credited,
     baseline_emissions_lt,
+    d_ch4_at_reference,
     emission_reductions,
+    flare_flow_rate,
     flaring_emissions,
     methane_destroyed,
+    methane_destroyed_flare_m,
     methane_destroyed_power,
     monitored_term_applies,
     physical_leakage_lt,
@@ -155,6 +189,25 @@ FLARE_TYPES = (*FLARE_DEFAULTS, "none")
 RESIDUAL_WASTE = ("aerobic", "anaerobic_liquid", "anaerobic_solid_swds")
 #: Para. 9: at most 60 kt CO2e a year from all Type III components.
 ER_LIMIT = 60_000.0
+#: The flare's monitoring variables minute by minute (TOOL06 para. 11: "for each minute m").
+MINUTE = "1min"
+FLARE_MINUTE_VARIABLES = ("V_RG_m", "V_RG_n_m", "w_CH4_m", "T_RG_m", "P_RG_m", "T_EG_m", "Flame_m")
+FLARE_SPEC = ("T_flare_min", "T_flare_max", "F_flare_min", "F_flare_max")
+
+
+class NotDemonstrated(MissingDataRule):
+    """TOOL06 paras 21-22 (and 24-25): a minute without an exhaust temperature reading
+    does not demonstrate that the flare operated within SPEC_flare, so eta_flare,m is 0 in
+    that minute. The reading stays missing (NaN); the plugin gives the minute efficiency 0
+    and counts it in a finding; the engine counts it in the table's data quality."""
+
+    kind = "efficiency 0 in that minute"
+
+    def fill(self, ctx: FillContext) -> np.ndarray:
+        return ctx.values
+
+    def filled_by(self) -> str:
+        return "nothing: eta_flare,m = 0 in that minute (operation not demonstrated)"
 
 
 def _lt_parameters(lt: str) -> tuple[Parameter, ...]:
@@ -424,6 +477,37 @@ class AMSIIID(Methodology):
             default_source="TOOL14 v03.0 Data / Parameter table 6: 1.3 t CO2/MWh",
             prescribed=True,
         ),
+        # --- SPEC_flare (TOOL06 Data/Parameter table 2), for the minute path -------------
+        Parameter(
+            "T_flare_min",
+            "SPEC_flare: minimum operating temperature of the enclosed flare (TOOL06 "
+            "Data/Parameter table 2(b); the manufacturer's specification, cited as source)",
+            unit="degC",
+            required=False,
+        ),
+        Parameter(
+            "T_flare_max",
+            "SPEC_flare: maximum operating temperature of the enclosed flare (TOOL06 "
+            "Data/Parameter table 2(b))",
+            unit="degC",
+            required=False,
+        ),
+        Parameter(
+            "F_flare_min",
+            "SPEC_flare: minimum inlet flow rate of the enclosed flare at reference "
+            "conditions (TOOL06 Data/Parameter table 2(a))",
+            unit="Nm3/h",
+            minimum=0.0,
+            required=False,
+        ),
+        Parameter(
+            "F_flare_max",
+            "SPEC_flare: maximum inlet flow rate of the enclosed flare at reference "
+            "conditions (TOOL06 Data/Parameter table 2(a))",
+            unit="Nm3/h",
+            minimum=0.0,
+            required=False,
+        ),
         # --- TOOL14 factors (one of the tool's tabulated values) --------------------------
         _factor_parameter(
             "EF_CH4_default",
@@ -661,6 +745,87 @@ class AMSIIID(Methodology):
             required=False,
             aggregate="mean",
         ),
+        # --- the flare minute by minute (TOOL06 v04.0) ----------------------------------
+        MonitoringVariable(
+            "V_RG_m",
+            "Biogas sent to the flare in the minute m, actual volume at the meter's T_RG_m and "
+            "P_RG_m (table 5; TOOL06 para. 15(b), (e): continuous flow, per minute)",
+            "m**3",
+            required=False,
+            resolution=MINUTE,
+            missing=NoFill(
+                "AMS-III.D v21.0 table 5 and TOOL06 v04.0 paras 14-16 give no rule for a "
+                "missing flow reading (TOOL06 delegates Step 1 to TOOL08): fill the gap "
+                "under the monitoring plan before the run"
+            ),
+            meter=True,
+        ),
+        MonitoringVariable(
+            "V_RG_n_m",
+            "Biogas sent to the flare in the minute m, at TOOL06's reference conditions "
+            "(0 degC, 101.325 kPa: Nm3; TOOL06 para. 10(h))",
+            "Nm3",
+            required=False,
+            resolution=MINUTE,
+            missing=NoFill(
+                "AMS-III.D v21.0 table 5 and TOOL06 v04.0 paras 14-16 give no rule for a "
+                "missing flow reading (TOOL06 delegates Step 1 to TOOL08): fill the gap "
+                "under the monitoring plan before the run"
+            ),
+            meter=True,
+        ),
+        MonitoringVariable(
+            "w_CH4_m",
+            "Methane content of the biogas sent to the flare in the minute m, volume fraction "
+            "(table 6: continuous analyser, or periodic measurements held over the minutes)",
+            "1",
+            required=False,
+            aggregate="mean",
+            resolution=MINUTE,
+        ),
+        MonitoringVariable(
+            "T_RG_m",
+            "Temperature of the biogas at the flare's flow meter (table 7), for V_RG_m",
+            "K",
+            required=False,
+            aggregate="mean",
+            resolution=MINUTE,
+        ),
+        MonitoringVariable(
+            "P_RG_m",
+            "Absolute pressure of the biogas at the flare's flow meter (table 8), for V_RG_m",
+            "Pa",
+            required=False,
+            aggregate="mean",
+            resolution=MINUTE,
+        ),
+        MonitoringVariable(
+            "T_EG_m",
+            "Exhaust gas temperature of the enclosed flare in the minute m (TOOL06 "
+            "Data/Parameter table 4)",
+            "K",
+            required=False,
+            aggregate="mean",
+            resolution=MINUTE,
+            missing=NotDemonstrated(
+                "TOOL06 v04.0 paras 21-22: a minute without a temperature reading does not "
+                "demonstrate operation within SPEC_flare: eta_flare,m = 0"
+            ),
+        ),
+        MonitoringVariable(
+            "Flame_m",
+            "Flame detected in the minute m: 1 (flame on) or 0 (flame off); a finer record "
+            "is the fraction of the minute with flame (TOOL06 Data/Parameter table 10)",
+            "1",
+            required=False,
+            aggregate="mean",
+            resolution=MINUTE,
+            missing=Constant(
+                0.0,
+                "TOOL06 v04.0 paras 18, 21-22 and table 10: a minute without a flame record "
+                "is a minute without detected flame (flame off): eta_flare,m = 0",
+            ),
+        ),
         MonitoringVariable(
             "EG_y",
             "Electricity generated from the recovered biogas (table 25, eq. (12))",
@@ -715,6 +880,12 @@ class AMSIIID(Methodology):
         storage_emissions_lt,
         volume_at_d_ch4_conditions,
         flaring_emissions,
+        flaring.methane_to_flare,
+        flaring.flare_efficiency_open,
+        flaring.flare_efficiency_enclosed,
+        flare_flow_rate,
+        flaring.project_emissions_flaring_m,
+        methane_destroyed_flare_m,
         power_emissions,
         project_emissions,
         methane_destroyed,
@@ -1294,10 +1465,19 @@ class AMSIIID(Methodology):
                 variable="EG_y",
                 rule=ref("paras. 30, 33"),
             )
-        if not (burnt or flared or used or power):
+        minutes = self._minute_path(inputs)
+        if minutes and (flared or burnt):
+            raise MonitoringDataError(
+                "the biogas sent to the flare is mapped per minute (V_RG_m or V_RG_n_m) and as "
+                + ("BG_flared" if flared else "BG_burnt")
+                + ": meter the flare once",
+                variable="BG_flared" if flared else "BG_burnt",
+                rule=ref("table 5; para. 33: the flows are metered apart, or together, not both"),
+            )
+        if not (burnt or flared or used or power or minutes):
             raise MonitoringDataError(
                 "no methane destroyed is monitored: map BG_flared and/or BG_used (or BG_burnt), "
-                "or EG_y (eq. (12))",
+                "V_RG_m or V_RG_n_m (the flare minute by minute), or EG_y (eq. (12))",
                 variable="BG_flared",
                 rule=ref(
                     "para. 27: the emission reductions are determined ex post through "
@@ -1305,9 +1485,10 @@ class AMSIIID(Methodology):
                 ),
             )
         flare = inputs.value("flare_type")
-        if (flared or burnt) and flare == "none":
+        if (flared or burnt or minutes) and flare == "none":
             raise ParameterError(
-                "biogas is sent to a flare (BG_flared or BG_burnt), but flare_type = 'none'",
+                "biogas is sent to a flare (BG_flared, BG_burnt, V_RG_m or V_RG_n_m), but "
+                "flare_type = 'none'",
                 variable="parameters.flare_type",
                 rule=ref("para. 22: flaring by TOOL06"),
             )
@@ -1320,6 +1501,8 @@ class AMSIIID(Methodology):
             ref("paras. 22, 33: destruction efficiency 100 % for biogas combusted for energy"),
             "Destruction efficiency of the biogas used",
         )
+        if minutes:
+            self._flare_minutes(inputs, ledger, flare)
         normalise = inputs.has("T_BG") or inputs.has("P_BG")
         if normalise and not (inputs.has("T_BG") and inputs.has("P_BG")):
             missing = "P_BG" if inputs.has("T_BG") else "T_BG"
@@ -1361,6 +1544,8 @@ class AMSIIID(Methodology):
                 description="Methane destroyed in power generation (eq. (12))",
             )
             parts.append("MD_EG")
+        if minutes:
+            parts.append("MD_flare")
         self._sum(
             ledger,
             "MD_y",
@@ -1369,7 +1554,9 @@ class AMSIIID(Methodology):
             "Methane captured and destroyed or used gainfully",
         )
         flare_volume = next((v for v in volumes if v.startswith(("BG_flared", "BG_burnt"))), None)
-        if flare_volume is None:
+        if minutes:
+            pass  # PE_flare_y summed from the minutes by _flare_minutes
+        elif flare_volume is None:
             ledger.parameter(
                 "PE_flare_y",
                 0.0,
@@ -1381,6 +1568,7 @@ class AMSIIID(Methodology):
             ledger.apply(flaring_emissions, BG_flared_y=flare_volume)
         # Q_CH4,y of TOOL14: the methane recovered (biogas flared and used, or the methane
         # burnt for power by eq. (12) before its GWP).
+        methane: list[str] = []
         if volumes:
             self._sum(
                 ledger,
@@ -1390,6 +1578,9 @@ class AMSIIID(Methodology):
                 "Biogas collected at the digester outlet (flared and used)",
             )
             ledger.apply(tool14.methane_produced, f_CH4="w_CH4_y", rho_CH4="D_CH4")
+            methane.append("Q_CH4_y")
+        if minutes:
+            methane.append("F_CH4_flared")
         if power:
             ledger.add(
                 "Q_CH4_EG",
@@ -1399,21 +1590,317 @@ class AMSIIID(Methodology):
                 ("MD_EG", "GWP_CH4"),
                 "Methane burnt for power generation",
             )
-            if volumes:
-                q = ledger.value("Q_CH4_y") + ledger.value("Q_CH4_EG")
-                ledger.add(
-                    "Q_CH4_total",
-                    q,
-                    "t",
-                    "TOOL14 v03.0 para. 16",
-                    ("Q_CH4_y", "Q_CH4_EG"),
-                    "Methane produced in the digester",
-                )
-                self._q = "Q_CH4_total"
-            else:
-                self._q = "Q_CH4_EG"
+            methane.append("Q_CH4_EG")
+        if len(methane) == 1:
+            self._q = methane[0]
         else:
-            self._q = "Q_CH4_y"
+            self._sum(
+                ledger,
+                "Q_CH4_total",
+                methane,
+                "TOOL14 v03.0 para. 16",
+                "Methane produced in the digester",
+            )
+            self._q = "Q_CH4_total"
+
+    # --- the flare minute by minute (TOOL06 v04.0) --------------------------------------
+
+    def _minute_path(self, inputs: Inputs) -> bool:
+        """Whether the flare is monitored minute by minute, with the mapping checked."""
+        mapped = [v for v in FLARE_MINUTE_VARIABLES if inputs.has(v)]
+        volumes = [v for v in ("V_RG_m", "V_RG_n_m") if inputs.has(v)]
+        rule = "TOOL06 v04.0 paras 11, 15, 41: the flare's data minute by minute"
+        if not mapped:
+            spec = [p for p in FLARE_SPEC if inputs.given(p)]
+            if spec:
+                raise ParameterError(
+                    f"{spec[0]} (SPEC_flare) is given, but the flare is not monitored minute "
+                    "by minute (V_RG_m or V_RG_n_m)",
+                    variable=f"parameters.{spec[0]}",
+                    rule="a setting the methodology does not use is an error; remove it",
+                )
+            return False
+        if not volumes:
+            raise MonitoringDataError(
+                f"{mapped[0]} is mapped, but not the biogas sent to the flare per minute "
+                "(V_RG_m at the meter's T and P, or V_RG_n_m at reference conditions)",
+                variable="V_RG_m",
+                rule=rule,
+            )
+        if len(volumes) == 2:
+            raise MonitoringDataError(
+                "both V_RG_m (actual volume) and V_RG_n_m (volume at reference conditions) "
+                "are mapped: map the flare's flow once",
+                variable="V_RG_n_m",
+                rule=rule,
+            )
+        if volumes == ["V_RG_m"]:
+            for s in ("T_RG_m", "P_RG_m"):
+                if not inputs.has(s):
+                    raise MonitoringDataError(
+                        f"V_RG_m is an actual volume: {s} is needed to bring it to reference "
+                        "conditions (or map the flow as V_RG_n_m, in Nm3)",
+                        variable=s,
+                        rule="TOOL06 v04.0 para. 10(h); AMS-III.D v21.0 tables 7-8",
+                    )
+        else:
+            for s in ("T_RG_m", "P_RG_m"):
+                if inputs.has(s):
+                    raise MonitoringDataError(
+                        f"{s} is mapped, but the flow V_RG_n_m is already at reference conditions",
+                        variable=s,
+                        rule="a variable the methodology does not use is an error; remove it",
+                    )
+        for s in ("eta_flare", "f_flare_op"):
+            if inputs.has(s):
+                raise MonitoringDataError(
+                    f"{s} is mapped, but the flare efficiency is determined minute by minute "
+                    "from Flame_m (and T_EG_m)",
+                    variable=s,
+                    rule="TOOL06 v04.0 paras 18, 21-23: eta_flare,m for each minute",
+                )
+        if not inputs.has("Flame_m"):
+            raise MonitoringDataError(
+                "the flare is monitored minute by minute, but Flame_m (flame detection) is "
+                "not mapped",
+                variable="Flame_m",
+                rule="TOOL06 v04.0 paras 17-18, 21(b): the time the flare operates is "
+                "determined with a flame detector",
+            )
+        flare = inputs.value("flare_type")
+        if flare == "open":
+            if inputs.has("T_EG_m"):
+                raise MonitoringDataError(
+                    "T_EG_m is mapped, but flare_type = 'open': an open flare's efficiency "
+                    "depends on the flame alone",
+                    variable="T_EG_m",
+                    rule="TOOL06 v04.0 para. 18",
+                )
+            for p in FLARE_SPEC:
+                if inputs.given(p):
+                    raise ParameterError(
+                        f"{p} (SPEC_flare) is given, but flare_type = 'open'",
+                        variable=f"parameters.{p}",
+                        rule="TOOL06 v04.0 para. 18: SPEC_flare applies to enclosed flares",
+                    )
+        elif flare != "none":
+            if not inputs.has("T_EG_m"):
+                raise MonitoringDataError(
+                    f"flare_type = {flare!r}, but T_EG_m (exhaust gas temperature) is not mapped",
+                    variable="T_EG_m",
+                    rule="TOOL06 v04.0 para. 21(a): T_EG,m within SPEC_flare in the minute",
+                )
+            for p in FLARE_SPEC:
+                _need(inputs, p, "TOOL06 v04.0 para. 21(a), Data/Parameter table 2: SPEC_flare")
+        if inputs.has("BG_used") and inputs.has("w_CH4_m") and not inputs.has("w_CH4"):
+            raise MonitoringDataError(
+                "w_CH4_m is mapped for the flare, but not w_CH4 for the biogas used (BG_used): "
+                "map the analyser's column as w_CH4 too, at the intervals of BG_used",
+                variable="w_CH4",
+                rule=ref("Data / Parameter table 6"),
+            )
+        if inputs.has("w_CH4") and not inputs.has("w_CH4_m") and not inputs.has("BG_used"):
+            raise MonitoringDataError(
+                "w_CH4 is mapped, but the flare's methane fraction per minute is read from "
+                "w_CH4_m (a periodic measurement is held over the minutes): map it as w_CH4_m",
+                variable="w_CH4",
+                rule=ref("Data / Parameter table 6"),
+            )
+        return True
+
+    def _flare_minutes(self, inputs: Inputs, ledger: Ledger, flare: str) -> None:
+        """F_CH4,RG,m, eta_flare,m, PE_flare,m and MD_flare,m for each minute (TOOL06 Steps
+        1-3), summed to the monitoring intervals of the other series (``nd_y``)."""
+        tz = inputs.period.timezone
+        gwp = float(ledger.value("GWP_CH4"))
+        with _minutes(tz):
+            # Step 1: the methane sent to the flare in each minute (dry basis assumed, as
+            # the analyser measures on the flow meter's basis: table 5).
+            if inputs.has("w_CH4_m"):
+                w: Any = gas.check_fraction(_da(ledger, "w_CH4_m"), variable="w_CH4_m")
+                w_symbol = "w_CH4_m"
+            else:
+                w = float(inputs.value("w_CH4_default"))
+                w_symbol = "w_CH4_default"
+            if inputs.has("V_RG_m"):
+                vol: Any = _da(ledger, "V_RG_m")
+                T = gas.check_temperature(_da(ledger, "T_RG_m"), variable="T_RG_m")
+                P = gas.check_pressure(_da(ledger, "P_RG_m"), variable="P_RG_m")
+                v_ref = gas.normalise_volume(vol, T, P)
+                volume_inputs: tuple[str, ...] = ("V_RG_m", "T_RG_m", "P_RG_m")
+            else:
+                v_ref = gas.check_flow(_da(ledger, "V_RG_n_m"), variable="V_RG_n_m")
+                volume_inputs = ("V_RG_n_m",)
+            v_ref = _plain(v_ref, "Nm3")
+            rho = d_ch4_at_reference(float(inputs.value("D_CH4")))
+            f_ch4: Any = flaring.methane_to_flare(v_ref, w, rho_CH4_ref=rho)
+            f_ch4 = ledger.add(
+                "F_CH4_RG_m",
+                _plain(f_ch4, "kg"),
+                "kg",
+                "TOOL06 v04.0 paras 14-16 (Step 1), with AMS-III.D v21.0 D_CH4 (para. 18) "
+                f"at 0 degC and 1 atm ({rho:.9g} kg/m3) and the volume normalised by the "
+                "ideal gas law (TOOL06 para. 10(h))",
+                (*volume_inputs, w_symbol, "D_CH4"),
+                "Methane sent to the flare in the minute",
+            )
+            # Step 2: the flare efficiency of each minute.
+            flame = _flame_on(_da(ledger, "Flame_m"))
+            counts: dict[str, int] = {}
+            if flare == "open":
+                eta: Any = flaring.flare_efficiency_open(flame)
+                reference = "TOOL06 v04.0 para. 18: 50 % when the flame is detected, else 0 %"
+                eta_inputs: tuple[str, ...] = ("Flame_m",)
+            else:
+                t_eg: Any = gas.check_temperature(
+                    _da(ledger, "T_EG_m"), variable="T_EG_m", allow_missing=True
+                )
+                spec = flaring.FlareSpec(
+                    T_min=float(inputs.value("T_flare_min")),
+                    T_max=float(inputs.value("T_flare_max")),
+                    F_min=float(inputs.value("F_flare_min")),
+                    F_max=float(inputs.value("F_flare_max")),
+                    T_unit="degC",
+                    F_unit="Nm3/h",
+                    source="; ".join(
+                        dict.fromkeys(inputs.parameters[p].source for p in FLARE_SPEC)
+                    ),
+                )
+                f_rg: Any = flare_flow_rate(v_ref)
+                f_rg.attrs = {"units": "Nm3/h"}
+                low = flare == "enclosed_low_height"
+                eta = flaring.flare_efficiency_enclosed(
+                    flame, t_eg, f_rg, spec=spec, low_height=low
+                )
+                t_c = np.asarray(t_eg.values, dtype=float) - 273.15
+                f = np.asarray(f_rg.values, dtype=float)
+                on = np.asarray(flame.values, dtype=bool)
+                missing_t = on & np.isnan(t_c)
+                out_t = on & ~missing_t & ((t_c < spec.T_min) | (t_c > spec.T_max))
+                out_f = on & ~missing_t & ~out_t & ((f < spec.F_min) | (f > spec.F_max))
+                counts = {
+                    "T_EG_missing": int(missing_t.sum()),
+                    "T_EG_outside_spec": int(out_t.sum()),
+                    "F_RG_outside_spec": int(out_f.sum()),
+                }
+                reference = (
+                    "TOOL06 v04.0 paras 21-23 (Option A): "
+                    + ("80 %" if low else "90 %")
+                    + " when the flame is detected and T_EG,m and F_RG,m are within "
+                    "SPEC_flare, else 0 %"
+                )
+                eta_inputs = ("Flame_m", "T_EG_m", *volume_inputs, *FLARE_SPEC)
+            eta = ledger.add(
+                "eta_flare_m",
+                _plain(eta, "1"),
+                "1",
+                reference,
+                eta_inputs,
+                "Flare efficiency in the minute",
+                extensive=False,
+            )
+            # Step 3 and eq. (11), minute by minute.
+            pe = flaring.project_emissions_flaring_m(f_ch4, eta, gwp)
+            ledger.add(
+                "PE_flare_m",
+                _plain(pe, "t"),
+                "t",
+                "TOOL06 v04.0 eq. (15), the term of the minute m",
+                ("F_CH4_RG_m", "eta_flare_m", "GWP_CH4"),
+                "Project emissions from flaring in the minute",
+            )
+        ledger.apply(methane_destroyed_flare_m)
+        like = "nd_y"
+        for symbol, returns, reference, description in (
+            (
+                "PE_flare_m",
+                "PE_flare_y",
+                "TOOL06 v04.0 eq. (15): the sum over the minutes m",
+                "Project emissions from flaring",
+            ),
+            (
+                "MD_flare_m",
+                "MD_flare",
+                ref("eq. (11)") + " for the biogas flared, FE applied minute by minute",
+                "Methane destroyed in the flare",
+            ),
+            (
+                "F_CH4_RG_m",
+                "F_CH4_RG",
+                "TOOL06 v04.0 paras 14-16: the sum over the minutes m",
+                "Methane sent to the flare",
+            ),
+        ):
+            ledger.resample(
+                symbol,
+                like,
+                returns=returns,
+                reference=reference,
+                how="sum",
+                description=description,
+            )
+        ledger.add(
+            "F_CH4_flared",
+            ledger.value("F_CH4_RG") * 1e-3,
+            "t",
+            "TOOL14 v03.0 para. 16: the methane sent to the flare, in t",
+            ("F_CH4_RG",),
+            "Methane sent to the flare (part of Q_CH4,y)",
+        )
+        for symbol, source, description in (
+            ("MD_flare", "eq. (11) without GWP_CH4", "Methane destroyed in the flare"),
+            ("PE_flare_y", "TOOL06 eq. (15) without GWP_CH4", "Methane not combusted"),
+        ):
+            ledger.add(
+                f"{symbol}_CH4",
+                ledger.value(symbol) / ledger.value("GWP_CH4"),
+                "t",
+                source,
+                (symbol, "GWP_CH4"),
+                f"{description}, t CH4",
+            )
+        ledger.balance(
+            f"{self.id}.balance.flare_methane",
+            inflow=["F_CH4_flared"],
+            outflow=["MD_flare_CH4"],
+            emitted=["PE_flare_y_CH4"],
+            clause="TOOL06 v04.0 eq. (15) and AMS-III.D v21.0 eq. (11): the methane sent "
+            "to the flare is destroyed or emitted",
+        )
+        self._minute_finding(ledger, flare, counts)
+
+    def _minute_finding(self, ledger: Ledger, flare: str, counts: Mapping[str, int]) -> None:
+        eta = np.asarray(_da(ledger, "eta_flare_m").values, dtype=float)
+        flame = np.asarray(_da(ledger, "Flame_m").values, dtype=float) >= 1.0
+        f = np.asarray(_da(ledger, "F_CH4_RG_m").values, dtype=float)
+        total = float(f.sum())
+        mean = float((f * eta).sum() / total) if total > 0 else None
+        values: dict[str, object] = {
+            "minutes": int(eta.size),
+            "minutes_efficiency_zero": int((eta == 0).sum()),
+            "flame_off": int((~flame).sum()),
+            **counts,
+            "methane_weighted_efficiency": mean,
+            "flare_type": flare,
+        }
+        parts = [f"flame off in {values['flame_off']}"]
+        names = {
+            "T_EG_outside_spec": "T_EG,m outside SPEC_flare in {}",
+            "T_EG_missing": "no T_EG,m reading in {}",
+            "F_RG_outside_spec": "F_RG,m outside SPEC_flare in {}",
+        }
+        parts += [names[k].format(v) for k, v in counts.items()]
+        ledger.finding(
+            Finding(
+                f"{self.id}.flare_minutes",
+                "TOOL06 v04.0 paras 11, 18, 21-23, eq. (15)",
+                Status.PASS,
+                f"flare efficiency determined for each of {values['minutes']} minutes; 0 % in "
+                f"{values['minutes_efficiency_zero']} ({', '.join(parts)})"
+                + ("" if mean is None else f"; methane-weighted efficiency {mean:.4f}"),
+                values,
+            )
+        )
 
     def _flare_efficiency(self, inputs: Inputs, ledger: Ledger, flare: str) -> None:
         if inputs.has("eta_flare"):
@@ -1718,6 +2205,61 @@ class AMSIIID(Methodology):
             )
         else:
             ledger.parameter(symbol, 0.0, "t", zero, self.variable(series).description)
+
+
+class _minutes:
+    """Errors of the TOOL06 functions name the minute in local time as well as UTC."""
+
+    def __init__(self, tz: Any) -> None:
+        self.tz = tz
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        if isinstance(exc, MonitoringDataError) and (exc.where or "").startswith("time "):
+            t = pd.Timestamp(str(exc.where)[5:].split(",")[0])
+            local = t.tz_localize("UTC").tz_convert(self.tz).isoformat()
+            raise MonitoringDataError(
+                exc.message,
+                variable=exc.variable,
+                where=f"minute starting {local} ({t.isoformat()} UTC)",
+                rule=exc.rule,
+            ) from None
+
+
+def _da(ledger: Ledger, symbol: str) -> xr.DataArray:
+    """A series of the ledger (the minute variables always are)."""
+    value = ledger.value(symbol)
+    assert isinstance(value, xr.DataArray), symbol
+    return value
+
+
+def _plain(x: Any, unit: str) -> Any:
+    """A DataArray result with the ledger's unit attribute only."""
+    if isinstance(x, xr.DataArray):
+        x = x.copy(deep=False)
+        x.attrs = {"units": unit}
+    return x
+
+
+def _flame_on(flame: xr.DataArray) -> xr.DataArray:
+    """Flame_m as booleans. A minute's value is 1 (on) or 0 (off); a finer record arrives
+    as the fraction of the minute with flame, and the flame counts as detected in the
+    minute only if it was detected throughout (conservative: TOOL06 para. 21(b) asks that
+    the flame be detected in the minute; a flame lost within it is not "the flare is
+    operating"). Values outside [0, 1] are an error naming the minute."""
+    v = np.asarray(flame.values, dtype=float)
+    bad = ~((v >= 0.0) & (v <= 1.0))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise MonitoringDataError(
+            f"flame reading {v[i]!r} is not 0 (flame off) or 1 (flame on)",
+            variable="Flame_m",
+            where=f"time {pd.Timestamp(flame['time'].values[i]).isoformat()}",
+            rule="TOOL06 v04.0 Data/Parameter table 10: Flame_m is 'flame on' or 'flame off'",
+        )
+    return flame.copy(data=v >= 1.0)
 
 
 def _need(inputs: Inputs, symbol: str, rule: str) -> None:

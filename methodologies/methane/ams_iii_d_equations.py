@@ -651,6 +651,98 @@ def flaring_emissions(BG_flared_y: Any, w_CH4_y: Any, D_CH4: Any, FE: Any, GWP_C
     return GWP_CH4 * BG_flared_y * w_CH4_y * D_CH4 * (1.0 - FE)
 
 
+# --- the flare minute by minute (TOOL06 v04.0) ----------------------------------------------
+
+#: TOOL06 v04.0 para. 10(h): reference conditions 0 degC (273.15 K) and 1 atm.
+T_TOOL06_REF = 273.15  # K
+
+
+def d_ch4_at_reference(D_CH4: float) -> float:
+    """D_CH4 (t/m3 at 20 degC and 1 atm, para. 18) as kg per m3 at TOOL06's reference
+    conditions (0 degC, 1 atm), by the ideal gas law: the density TOOL06's Step 1 is
+    given, so that one methane mass per minute enters both eq. (11) and TOOL06 eq. (15).
+    [kg/m3]
+
+    Examples
+    --------
+    >>> round(d_ch4_at_reference(0.00067), 9)
+    0.719057295
+    """
+    return D_CH4 * 1000.0 * T_D_CH4 / T_TOOL06_REF
+
+
+@equation(
+    "TOOL06",
+    "04.0",
+    "paras 21(a), Data/Parameter table 2",
+    returns=("F_RG_m", "Nm3/h"),
+    text="F_RG,m = V_RG,m (dry, at reference conditions) x 60 min/h",
+    description="Flow rate of the residual gas to the flare in the minute, for SPEC_flare",
+)
+def flare_flow_rate(V_RG_ref_m: Any) -> Any:
+    """Flow rate of the residual gas to the flare in each minute, from the volume metered
+    in the minute at reference conditions (0 degC, 1 atm). [Nm3/h]
+
+    Parameters
+    ----------
+    V_RG_ref_m
+        Volume sent to the flare in the minute, at reference conditions. [Nm3]
+
+    Returns
+    -------
+    F_RG,m, compared with the manufacturer's F_min and F_max (Data/Parameter table 2(a):
+    "if necessary converted to flow rate at reference conditions"). [Nm3/h]
+
+    Examples
+    --------
+    >>> flare_flow_rate(5.0)
+    300.0
+    """
+    return V_RG_ref_m * 60.0
+
+
+@equation(
+    DOC,
+    VERSION,
+    "eq. (11), per minute",
+    returns=("MD_flare_m", "t"),
+    text="MD_flare,m = GWP_CH4 x F_CH4,RG,m x eta_flare,m x 10^-3 (eq. (11) with FE the "
+    "flare efficiency of the minute, TOOL06 Step 2)",
+    description="Methane destroyed in the flare in the minute",
+    extensive=True,
+)
+def methane_destroyed_flare_m(F_CH4_RG_m: Any, eta_flare_m: Any, GWP_CH4: Any) -> Any:
+    """Methane destroyed in the flare in each minute, eq. (11) minute by minute. [t CO2e]
+
+    Parameters
+    ----------
+    F_CH4_RG_m
+        Methane sent to the flare in the minute (BG x w_CH4 x D_CH4). [kg]
+    eta_flare_m
+        Flare efficiency of the minute (TOOL06 paras 18, 21-23). [-]
+    GWP_CH4
+        Global warming potential of methane. [t/t]
+
+    Returns
+    -------
+    MD_flare,m. [t CO2e]
+
+    Notes
+    -----
+    Eq. (11) multiplies the biogas flared by "FE, the flare efficiency in the year y"
+    (table 9: "as per the tool"); TOOL06 determines the efficiency for each minute
+    (para. 11), so the product is taken minute by minute and summed. With
+    :func:`flaring_emissions`' per-minute form (TOOL06 eq. (15)) the two add up to the
+    methane sent to the flare: destroyed + uncombusted = F_CH4,RG,m.
+
+    Examples
+    --------
+    >>> round(methane_destroyed_flare_m(100.0, 0.9, 21.0), 12)
+    1.89
+    """
+    return GWP_CH4 * F_CH4_RG_m * eta_flare_m * 1e-3
+
+
 # --- emission reductions (para. 27) ---------------------------------------------------------
 
 
