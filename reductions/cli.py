@@ -288,6 +288,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_MISMATCH if c.exit_code else EXIT_OK
 
 
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    """Many projects: one report each, portfolio.json, totals; exit 1 if any failed."""
+    from .portfolio import progress_line, run_portfolio
+    from .portfolio import summary_lines as portfolio_lines
+
+    def progress(s: dict, k: int, n: int) -> None:
+        print(progress_line(s, k, n), flush=True)
+
+    result = run_portfolio(
+        args.portfolio,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        output=args.output,
+        force=args.force,
+        progress=progress,
+    )
+    for line in portfolio_lines(result.summary):
+        print(line)
+    print(f"  summary: {result.path}")
+    return EXIT_MISMATCH if result.failed else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reductions", description=__doc__.splitlines()[0] if __doc__ else None
@@ -373,6 +395,21 @@ def parser() -> argparse.ArgumentParser:
     ck.add_argument("-o", "--output", default=None, help="output folder (default: ./out)")
     ck.add_argument("--no-report", action="store_true", help="print only; write nothing")
     ck.set_defaults(func=cmd_check)
+    pf = sub.add_parser(
+        "portfolio", help="many projects, locally or on a dask cluster: a report each, totals"
+    )
+    pf.add_argument("portfolio")
+    pf.add_argument(
+        "--scheduler", default=None, help="a dask.distributed scheduler address (tcp://host:8786)"
+    )
+    pf.add_argument(
+        "-o", "--output", default=None, help="output folder (default: the file's output)"
+    )
+    pf.add_argument(
+        "--workers", type=int, default=None, help="local worker processes (default: CPU count)"
+    )
+    pf.add_argument("--force", action="store_true", help="rerun projects that have not changed")
+    pf.set_defaults(func=cmd_portfolio)
     return p
 
 
