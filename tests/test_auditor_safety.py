@@ -35,12 +35,12 @@ def _cli(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def outside(tmp_path: Path) -> tuple[Path, Path]:
-    """A project in ``tmp/proj`` whose data file lives in ``tmp/shared``."""
+    """A project in ``tmp/proj`` whose data file lives in ``tmp/common``."""
     project = make_project(tmp_path / "proj")
-    shared = tmp_path / "shared"
+    shared = tmp_path / "common"
     shared.mkdir()
     shutil.move(project.parent / "monitoring.csv", shared / "monitoring.csv")
-    edit(project, 'file = "monitoring.csv"', 'file = "../shared/monitoring.csv"')
+    edit(project, 'file = "monitoring.csv"', 'file = "../common/monitoring.csv"')
     return project, shared
 
 
@@ -60,7 +60,7 @@ def test_allow_outside_reads_and_is_recorded(
     code, _, err = _cli(capsys, "run", str(project), "-o", str(out), "--allow-outside", str(shared))
     assert code == 0, err
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["project"]["allow_outside"] == ["../shared"]
+    assert report["project"]["allow_outside"] == ["../common"]
     assert report["totals"]["ER"] == pytest.approx(expected_er_acm0002(), rel=1e-9)
     assert not any(Path(i["path"]).is_absolute() for i in report["inputs"])
     # verify reads the same files only with the same allowance.
@@ -74,7 +74,7 @@ def test_allow_outside_reads_and_is_recorded(
 
 def test_absolute_path_refused_even_when_allowed(outside: tuple[Path, Path]) -> None:
     project, shared = outside
-    edit(project, '"../shared/monitoring.csv"', json.dumps(str(shared / "monitoring.csv")))
+    edit(project, '"../common/monitoring.csv"', json.dumps(str(shared / "monitoring.csv")))
     with pytest.raises(OutsideProjectError, match="absolute path"):
         run_project(project, allow_outside=[shared])
 
@@ -82,7 +82,7 @@ def test_absolute_path_refused_even_when_allowed(outside: tuple[Path, Path]) -> 
 def test_symlink_escaping_refused(outside: tuple[Path, Path]) -> None:
     project, shared = outside
     (project.parent / "link.csv").symlink_to(shared / "monitoring.csv")
-    edit(project, '"../shared/monitoring.csv"', '"link.csv"')
+    edit(project, '"../common/monitoring.csv"', '"link.csv"')
     with pytest.raises(OutsideProjectError, match="symbolic link"):
         run_project(project)
     assert run_project(project, allow_outside=[shared]).totals["ER"] > 0
