@@ -1254,21 +1254,17 @@ class AMSIIID(Methodology):
         self._weighted_mcf(inputs, ledger)
         self._volatile_solids(inputs, ledger, types)
         n_symbol = self._animals(inputs, ledger, types)
-        for lt in types:
-            ledger.apply(
-                baseline_emissions_lt,
-                returns=f"BE_{lt}_y",
-                description=f"Baseline emissions of {lt} (eq. (1))",
-                B0_LT=f"B0_{lt}",
-                N_LT_y=n_symbol[lt],
-                VS_LT_y=f"VS_{lt}_y",
-            )
-        self._sum(
+        self._per_livestock(
             ledger,
-            "BE_y_ex_post",
-            [f"BE_{lt}_y" for lt in types],
-            ref("eq. (1)"),
-            "Baseline emissions, eq. (1), on monitored values (BE_y,ex post)",
+            baseline_emissions_lt,
+            types,
+            n_symbol,
+            part=("BE", "Baseline emissions of {lt} (eq. (1))"),
+            total=(
+                "BE_y_ex_post",
+                "Baseline emissions, eq. (1), on monitored values (BE_y,ex post)",
+            ),
+            reference=ref("eq. (1)"),
         )
         self._methane(inputs, ledger)
         self._physical_leakage(inputs, ledger, types, n_symbol)
@@ -1972,21 +1968,14 @@ class AMSIIID(Methodology):
                 rule=ref("para. 21(a)(i), eq. (7); Data / Parameter table 15"),
             )
         _check_fraction(inputs, "MS_i_y", ref("Data / Parameter table 15"))
-        for lt in types:
-            ledger.apply(
-                physical_leakage_lt,
-                returns=f"PE_PL_{lt}_y",
-                description=f"Physical leakage of biogas, {lt} (eq. (7))",
-                B0_LT=f"B0_{lt}",
-                N_LT_y=n_symbol[lt],
-                VS_LT_y=f"VS_{lt}_y",
-            )
-        self._sum(
+        self._per_livestock(
             ledger,
-            "PE_PL_y",
-            [f"PE_PL_{lt}_y" for lt in types],
-            ref("eq. (7)"),
-            "Physical leakage of biogas",
+            physical_leakage_lt,
+            types,
+            n_symbol,
+            part=("PE_PL", "Physical leakage of biogas, {lt} (eq. (7))"),
+            total=("PE_PL_y", "Physical leakage of biogas"),
+            reference=ref("eq. (7)"),
         )
 
     def _power(self, inputs: Inputs, ledger: Ledger) -> None:
@@ -2071,21 +2060,15 @@ class AMSIIID(Methodology):
                 rule=ref("para. 25, eq. (9); table 18"),
             )
         _check_fraction(inputs, "MS_l", ref("Data / Parameter table 18"))
-        for lt in types:
-            ledger.apply(
-                storage_emissions_lt,
-                returns=f"PE_storage_{lt}_y",
-                description=f"Project emissions from manure storage, {lt} (eq. (9))",
-                N_LT_y=n_symbol[lt],
-                VS_LT_d=f"VS_{lt}_d",
-                B0_LT=f"B0_{lt}",
-            )
-        self._sum(
+        self._per_livestock(
             ledger,
-            "PE_storage_y",
-            [f"PE_storage_{lt}_y" for lt in types],
-            ref("eq. (9)"),
-            "Project emissions from manure storage",
+            storage_emissions_lt,
+            types,
+            n_symbol,
+            part=("PE_storage", "Project emissions from manure storage, {lt} (eq. (9))"),
+            total=("PE_storage_y", "Project emissions from manure storage"),
+            reference=ref("eq. (9)"),
+            vs="d",
         )
 
     def _leakage(self, inputs: Inputs, ledger: Ledger) -> None:
@@ -2182,6 +2165,31 @@ class AMSIIID(Methodology):
         )
 
     # --- helpers -----------------------------------------------------------------------
+
+    def _per_livestock(
+        self,
+        ledger: Ledger,
+        fn: Any,
+        types: Sequence[str],
+        n_symbol: Mapping[str, str],
+        *,
+        part: tuple[str, str],
+        total: tuple[str, str],
+        reference: str,
+        vs: str = "y",
+    ) -> None:
+        """Apply a per-livestock-type equation (``{part}_{lt}_y``, inputs ``B0_{lt}``, the
+        animals and ``VS_{lt}_{vs}``) and record the sum over types as ``total``."""
+        for lt in types:
+            ledger.apply(
+                fn,
+                returns=f"{part[0]}_{lt}_y",
+                description=part[1].format(lt=lt),
+                B0_LT=f"B0_{lt}",
+                N_LT_y=n_symbol[lt],
+                **{f"VS_LT_{vs}": f"VS_{lt}_{vs}"},
+            )
+        self._sum(ledger, total[0], [f"{part[0]}_{lt}_y" for lt in types], reference, total[1])
 
     def _sum(
         self, ledger: Ledger, symbol: str, parts: Sequence[str], reference: str, description: str
