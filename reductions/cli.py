@@ -310,6 +310,21 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     return EXIT_MISMATCH if result.failed else EXIT_OK
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """The same project under other methodologies or versions (reductions.compare)."""
+    from .compare import compare
+
+    c = compare(args.project, args.targets, args.set, allow_outside=args.allow_outside)
+    if args.json:
+        from .cli_extras import print_json
+
+        print_json(c.as_dict())
+        return EXIT_OK
+    for line in c.lines():
+        print(line)
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reductions", description=__doc__.splitlines()[0] if __doc__ else None
@@ -410,6 +425,30 @@ def parser() -> argparse.ArgumentParser:
     )
     pf.add_argument("--force", action="store_true", help="rerun projects that have not changed")
     pf.set_defaults(func=cmd_portfolio)
+    cmp = sub.add_parser(
+        "compare", help="the same project under other methodologies or versions, side by side"
+    )
+    cmp.add_argument("project")
+    cmp.add_argument(
+        "--with",
+        dest="targets",
+        action="extend",
+        nargs="+",
+        required=True,
+        metavar="ID[@VERSION]",
+        help="methodologies to rerun the project under (cdm.acm0002@22.0)",
+    )
+    cmp.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE[UNIT]",
+        help="a parameter for the --with methodologies (repeatable): technology=wind, "
+        "'distance_from_shore=38 km'",
+    )
+    add_allow_outside(cmp)
+    add_json(cmp)
+    cmp.set_defaults(func=cmd_compare)
     return p
 
 
