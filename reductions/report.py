@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import math
 import os
@@ -386,145 +385,27 @@ def write_outputs(
         paths["uncertainty"] = outdir / "uncertainty.json"
         section = _jsonable({"report_digest": report["digest"], **uncertainty})
         paths["uncertainty"].write_text(dumps(section), encoding="utf-8")
-    paths["html"].write_text(render_html(report, uncertainty), encoding="utf-8")
+    paths["html"].write_text(
+        render_html(report, uncertainty, result=result, series=series), encoding="utf-8"
+    )
     return paths
 
 
-def render_html(report: dict[str, Any], uncertainty: dict[str, Any] | None = None) -> str:
-    """A self-contained HTML page: totals, a bar chart of ER per interval, the ledger;
-    and the uncertainty of ER when given."""
-    esc = html.escape
-    rows = "".join(
-        f"<tr><td>{esc(i['label'])}</td>"
-        + "".join(f"<td>{i[s]:,.3f}</td>" for s in TOTALS)
-        + "</tr>"
-        for i in report["intervals"]
-    )
-    ers = [i["ER"] for i in report["intervals"]]
-    top = max([abs(e) for e in ers] + [1e-12])
-    width = 24
-    bars = "".join(
-        f'<rect x="{k * width + 2}" y="{100 - max(e, 0) / top * 100:.2f}" width="{width - 4}" '
-        f'height="{abs(e) / top * 100:.2f}" fill="{"#2b7" if e >= 0 else "#c33"}">'
-        f"<title>{esc(report['intervals'][k]['label'])}: {e:,.3f} t CO2e</title></rect>"
-        for k, e in enumerate(ers)
-    )
-    svg = (
-        f'<svg width="{max(len(ers), 1) * width + 4}" height="104" role="img" '
-        f'aria-label="ER per reporting interval">{bars}</svg>'
-    )
-    qrows = "".join(
-        f"<tr><td><code>{esc(q['symbol'])}</code></td><td>{esc(q['unit'])}</td>"
-        f"<td>{esc(_fmt(q))}</td><td>{esc(q['equation'])}</td>"
-        f"<td>{esc(', '.join(q['inputs']))}</td></tr>"
-        for q in report["quantities"]
-    )
-    frows = "".join(
-        f"<tr><td><code>{esc(f['name'])}</code></td><td>{esc(f['status'])}</td>"
-        f"<td>{esc(f['clause'])}</td><td>{esc(f['message'])}</td></tr>"
-        for f in report["findings"]
-    )
-    totals = " &middot; ".join(f"{s} = {report['totals'][s]:,.3f}" for s in TOTALS)
-    m = report["methodology"]
-    comp = report["compliance"]
-    sources = "".join(
-        f"<li>{esc(s['code'])} {esc(s['version'])}: {esc(s['title'])}"
-        + (f" ({esc(s['note'])})" if s.get("note") else "")
-        + "</li>"
-        for s in m["sources"]
-    )
-    quality = "".join(_quality_html(name, t) for name, t in report["data_quality"].items())
-    gwps = "".join(
-        f"<tr><td>{esc(p['from'])} to {esc(p['to'])}</td><td>{esc(g)}</td>"
-        f"<td>{v['value']}</td><td>{esc(v['set'])}</td><td>{esc(p['rule'])}</td></tr>"
-        for p in report["gwp"]
-        for g, v in p["values"].items()
-    )
-    params = "".join(
-        f"<tr><td><code>{esc(p['symbol'])}</code></td><td>{esc(str(p['value']))}</td>"
-        f"<td>{esc(p['unit'])}</td><td>{esc(p['source'])}</td></tr>"
-        for p in report["parameters"]
-    )
-    inputs = "".join(
-        f"<tr><td>{esc(i['path'])}</td><td><code>{esc(i['sha256'])}</code></td></tr>"
-        for i in report["inputs"]
-    )
-    software = ", ".join(f"{esc(k)} {esc(v)}" for k, v in sorted(report["software"].items()))
-    unc = ""
-    if uncertainty is not None:
-        from .uncertainty.render import html_section
+def render_html(
+    report: dict[str, Any],
+    uncertainty: dict[str, Any] | None = None,
+    *,
+    result: Result | None = None,
+    series: bool = False,
+) -> str:
+    """The self-contained report.html (``reductions.html_report``): from report.json
+    alone, or at write time from the run too (its meter calibrations, and with ``series``
+    the monitored series at their own resolution)."""
+    from .html_report import calibration_records, ledger_series, render
 
-        unc = html_section(_jsonable(uncertainty))
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{esc(report["project"]["name"])}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}td:first-child{{text-align:left}}
-</style></head><body>
-<h1>{esc(report["project"]["name"])}</h1>
-<p>{esc(m["id"])} {esc(m["version"])}: {esc(m["title"])}<br>
-Period {esc(report["period"]["start"])} to {esc(report["period"]["end"])}
-({esc(report["period"]["timezone"])})</p>
-<h2>Totals [t CO2e]</h2><p>{totals}</p>
-<h2>Emission reductions per reporting interval</h2>{svg}
-<table><tr><th>interval</th>{"".join(f"<th>{s}</th>" for s in TOTALS)}</tr>{rows}</table>
-{unc}<h2>Ledger</h2>
-<table><tr><th>symbol</th><th>unit</th><th>value</th><th>equation</th><th>inputs</th></tr>
-{qrows}</table>
-<h2>Findings</h2>
-<table><tr><th>finding</th><th>status</th><th>clause</th><th>message</th></tr>{frows}</table>
-<h2>Compliance</h2><p>{
-        "compliant"
-        if comp["compliant"]
-        else "NOT compliant: overridden " + esc(", ".join(comp["overridden"]))
-    }</p>
-<h2>Parameters</h2>
-<table><tr><th>symbol</th><th>value</th><th>unit</th><th>source</th></tr>{params}</table>
-<h2>GWPs</h2>
-<table><tr><th>part of the period</th><th>gas</th><th>GWP</th><th>set</th><th>rule</th></tr>
-{gwps}</table>
-<h2>Data quality</h2>{quality}
-<h2>Sources</h2><ul>{sources}</ul>
-<h2>Inputs</h2><table><tr><th>file</th><th>sha256</th></tr>{inputs}</table>
-<p>Software: {software}. Digest of report.json: <code>{esc(report["digest"])}</code></p>
-</body></html>
-"""
-
-
-def _quality_html(name: str, t: dict[str, Any]) -> str:
-    esc = html.escape
-    outside = t["rows_outside_period"]
-    items = [
-        f"files: {esc(', '.join(t['files']))}; {t['rows']} rows, {t['intervals']} intervals "
-        f"({esc(t['period'])} period)",
-        f"interval: {esc(t['interval'])}; time zone {esc(t['timezone'])}",
-        f"rows outside the period: {outside['before']} before, {outside['after']} after",
-    ]
-    items += [f"detected {esc(k)} = {esc(repr(v))}" for k, v in t["detected"].items()]
-    items += [f"resampled {esc(r)}" for r in t["resampled"]]
-    items += [f"event: {esc(e)}" for e in t["events"]]
-    items += [f"filled {n} interval(s) of {esc(k)}" for k, n in t["filled_intervals"].items()]
-    gaps = "".join(
-        f"<tr><td>{esc(g['variable'])}</td><td>{esc(g['start'])}</td><td>{esc(g['end'])}</td>"
-        f"<td>{g['intervals']}</td><td>{esc(g['filled_by'])}</td><td>{esc(g['rule'])}</td></tr>"
-        for g in t["gaps"]
+    return render(
+        report,
+        None if uncertainty is None else _jsonable(uncertainty),
+        series=ledger_series(result) if result is not None and series else None,
+        calibrations=calibration_records(result) if result is not None else None,
     )
-    table = (
-        "<table><tr><th>variable</th><th>from</th><th>to</th><th>intervals</th>"
-        f"<th>filled by</th><th>rule</th></tr>{gaps}</table>"
-        if gaps
-        else "<p>No gaps.</p>"
-    )
-    return (
-        f"<h3>Table {esc(name)}</h3><ul>"
-        + "".join(f"<li>{i}</li>" for i in items)
-        + f"</ul>{table}"
-    )
-
-
-def _fmt(q: dict[str, Any]) -> str:
-    if "value" in q:
-        return f"{q['value']:.6g}" if q["value"] is not None else "NaN"
-    s = q["summary"]
-    if "total" in s:
-        return f"total {s['total']:.6g}"
-    return f"mean {s['mean']:.6g} (min {s['min']:.6g}, max {s['max']:.6g})"
