@@ -252,7 +252,11 @@ def _run(project: Project, available: Available | None) -> Result:
                 )
         ledgers.append(ledger)
         qualities.append(quality)
-    ledger = merge_ledgers(ledgers, [c.dates for c in choices])
+    # The tables read and the last part's series are not needed any more: the ledgers hold
+    # what the methodology used, and the parts' quantities are released as they are joined.
+    del loaded, series, axes
+    ledger = merge_ledgers(ledgers, [c.dates for c in choices], release=True)
+    del ledgers
     findings += check_findings(project, ledger.findings)
     _check_overrides(project, findings)
     quality = merge_quality(qualities)
@@ -336,11 +340,16 @@ def _different_axes(
 # --- joining the parts of a period ----------------------------------------------------------
 
 
-def merge_ledgers(ledgers: Sequence[Ledger], parts: Sequence[Any]) -> Ledger:
+def merge_ledgers(
+    ledgers: Sequence[Ledger], parts: Sequence[Any], *, release: bool = False
+) -> Ledger:
     """One ledger from the ledgers of consecutive parts of a period.
 
     Series on the reporting time axes are joined along time; values equal in every part
-    stay as they are; other values get a ``segment`` dimension (a GWP, say).
+    stay as they are; other values get a ``segment`` dimension (a GWP, say). Series are
+    joined on the merged time axis (one index for all of them, built once). ``release``
+    empties the parts' ledgers as their quantities are joined (so that a part's series
+    and the joined series are not all held at once); the parts are then unusable.
     """
     if len(ledgers) == 1:
         return ledgers[0]
@@ -358,13 +367,17 @@ def merge_ledgers(ledgers: Sequence[Ledger], parts: Sequence[Any]) -> Ledger:
                 )
             )
     merged = Ledger(first.methodology, sources=first.sources, axes=axes, timezone=first.timezone)
+    if any(lg.symbols() != first.symbols() for lg in ledgers):
+        raise LedgerError(f"{first.methodology}: the parts of the period have different quantities")
     for symbol in first.symbols():
-        qs = [lg[symbol] if symbol in lg else None for lg in ledgers]
-        if any(q is None for q in qs) or any(lg.symbols() != first.symbols() for lg in ledgers):
-            raise LedgerError(
-                f"{first.methodology}: the parts of the period have different quantities"
-            )
-        merged._quantities[symbol] = _merge_quantity([q for q in qs if q is not None], labels)
+        qs = [lg[symbol] for lg in ledgers]
+        merged._quantities[symbol] = _merge_quantity(
+            qs, labels, axis=_joined_axis(ledgers, qs, axes)
+        )
+        if release:
+            for lg in ledgers:
+                del lg._quantities[symbol]
+        del qs
     seen = set()
     for lg in ledgers:
         for f in lg.findings:
@@ -373,6 +386,41 @@ def merge_ledgers(ledgers: Sequence[Ledger], parts: Sequence[Any]) -> Ledger:
                 seen.add(key)
                 merged.findings.append(f)
     return merged
+
+
+def _joined_axis(
+    ledgers: Sequence[Ledger], qs: Sequence[Quantity], axes: Sequence[TimeAxis]
+) -> TimeAxis | None:
+    """The merged axis a series of every part joins onto: the part of each ledger's axis
+    ``k`` is the series' own (the parts' axes ``k`` joined make ``axes[k]``)."""
+    values = [q.value for q in qs]
+    if not all(isinstance(v, xr.DataArray) and "time" in v.dims for v in values):
+        return None
+    first = ledgers[0]
+    own = first.axis_of(values[0])  # type: ignore[arg-type]
+    if own is None:
+        return None
+    k = next(i for i, a in enumerate(first.axes) if a is own)
+    for lg, v in zip(ledgers, values, strict=True):
+        if lg.axis_of(v) is not lg.axes[k]:  # type: ignore[arg-type]
+            return None
+    return axes[k]
+
+
+def _joins(values: Sequence[Any], axis: TimeAxis) -> bool:
+    """Whether the series' time steps, one part after the other, are ``axis``'s, with the
+    same other dimensions and labels in every part."""
+    a0 = values[0].transpose("time", ...)
+    rest = a0.dims[1:]
+    if sum(v.sizes["time"] for v in values) != axis.start.size:
+        return False
+    for v in values[1:]:
+        b = v.transpose("time", ...)
+        if b.dims[1:] != rest or any(
+            not np.array_equal(b[d].values, a0[d].values) for d in rest if d in a0.coords
+        ):
+            return False
+    return True
 
 
 def _same(values: Sequence[Any]) -> bool:
@@ -388,7 +436,11 @@ def _same(values: Sequence[Any]) -> bool:
     return True
 
 
-def _merge_quantity(qs: Sequence[Quantity], labels: Sequence[str]) -> Quantity:
+def _merge_quantity(
+    qs: Sequence[Quantity], labels: Sequence[str], *, axis: TimeAxis | None = None
+) -> Quantity:
+    """One quantity from those of the parts; series on the parts of ``axis`` (when given)
+    are joined onto it: their values concatenated once, its time coordinates shared."""
     q = qs[0]
     values = [x.value for x in qs]
     equations = list(dict.fromkeys(x.equation for x in qs))
@@ -398,6 +450,16 @@ def _merge_quantity(qs: Sequence[Quantity], labels: Sequence[str]) -> Quantity:
         # A parameter, an intensive value, or a series on a baseline or history axis
         # that every part shares: one value, not one per part.
         value = values[0]
+    elif series and axis is not None and _joins(values, axis):
+        parts = [v.transpose("time", ...) for v in values if isinstance(v, xr.DataArray)]
+        other = {str(d): parts[0][d].values for d in parts[0].dims[1:] if d in parts[0].coords}
+        value = axis.series(
+            np.concatenate([p.values for p in parts]),
+            tuple(str(d) for d in parts[0].dims[1:]),
+            **other,
+        )
+        value.name = parts[0].name
+        value.attrs = dict(parts[0].attrs)
     elif series:
         value = xr.concat([v for v in values if isinstance(v, xr.DataArray)], dim="time")
     else:

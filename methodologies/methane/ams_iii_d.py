@@ -95,7 +95,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -118,10 +118,15 @@ from reductions.plugin import (
     Source,
     Status,
     Zero,
+    tags_of,
 )
 from reductions.tools import flaring, gas
 
 from . import tool14
+
+if TYPE_CHECKING:
+    from reductions.ledger import TimeAxis
+
 from .ams_iii_d_equations import (
     average_animals,
     baseline_emissions_credited,
@@ -1706,33 +1711,54 @@ class AMSIIID(Methodology):
 
     def _flare_minutes(self, inputs: Inputs, ledger: Ledger, flare: str) -> None:
         """F_CH4,RG,m, eta_flare,m, PE_flare,m and MD_flare,m for each minute (TOOL06 Steps
-        1-3), summed to the monitoring intervals of the other series (``nd_y``)."""
+        1-3), summed to the monitoring intervals of the other series (``nd_y``).
+
+        The minute series share one time axis (the engine brings every variable declared
+        at ``resolution = "1min"`` to the same grid of the period): that is checked once,
+        and the arithmetic runs on their plain arrays (the TOOL06 functions on numpy
+        arrays: each input checked once, converted at most once, no coordinate compared
+        again per operation). Errors name the minute from its row on that axis."""
         tz = inputs.period.timezone
         gwp = float(ledger.value("GWP_CH4"))
-        with _minutes(tz):
+        axis = _minute_axis(ledger, [s for s in FLARE_MINUTE_VARIABLES if inputs.has(s)])
+
+        def raw(symbol: str) -> np.ndarray:
+            return np.asarray(_da(ledger, symbol).values, dtype=float)
+
+        def unit(symbol: str) -> str:
+            return ledger[symbol].unit
+
+        with _minutes(tz, axis):
             # Step 1: the methane sent to the flare in each minute (dry basis assumed, as
             # the analyser measures on the flow meter's basis: table 5).
             if inputs.has("w_CH4_m"):
-                w: Any = gas.check_fraction(_da(ledger, "w_CH4_m"), variable="w_CH4_m")
+                w: Any = gas.check_fraction(
+                    raw("w_CH4_m"), variable="w_CH4_m", unit=unit("w_CH4_m")
+                )
                 w_symbol = "w_CH4_m"
             else:
                 w = float(inputs.value("w_CH4_default"))
                 w_symbol = "w_CH4_default"
             if inputs.has("V_RG_m"):
-                vol: Any = _da(ledger, "V_RG_m")
-                T = gas.check_temperature(_da(ledger, "T_RG_m"), variable="T_RG_m")
-                P = gas.check_pressure(_da(ledger, "P_RG_m"), variable="P_RG_m")
-                v_ref = gas.normalise_volume(vol, T, P)
+                T = gas.check_temperature(raw("T_RG_m"), variable="T_RG_m", unit=unit("T_RG_m"))
+                P = gas.check_pressure(raw("P_RG_m"), variable="P_RG_m", unit=unit("P_RG_m"))
+                vol = gas.check_flow(
+                    raw("V_RG_m"), variable="V_RG_m", unit=unit("V_RG_m"), to="m**3"
+                )
+                v_ref: Any = gas.normalise_volume(vol, T, P)
+                del T, P, vol
                 volume_inputs: tuple[str, ...] = ("V_RG_m", "T_RG_m", "P_RG_m")
             else:
-                v_ref = gas.check_flow(_da(ledger, "V_RG_n_m"), variable="V_RG_n_m")
+                v_ref = gas.check_flow(
+                    raw("V_RG_n_m"), variable="V_RG_n_m", unit=unit("V_RG_n_m"), to="Nm3"
+                )
                 volume_inputs = ("V_RG_n_m",)
-            v_ref = _plain(v_ref, "Nm3")
             rho = d_ch4_at_reference(float(inputs.value("D_CH4")))
-            f_ch4: Any = flaring.methane_to_flare(v_ref, w, rho_CH4_ref=rho)
-            f_ch4 = ledger.add(
+            f_ch4 = np.asarray(flaring.methane_to_flare(v_ref, w, rho_CH4_ref=rho))
+            del w
+            ledger.add(
                 "F_CH4_RG_m",
-                _plain(f_ch4, "kg"),
+                axis.series(f_ch4),
                 "kg",
                 "TOOL06 v04.0 paras 14-16 (Step 1), with AMS-III.D v21.0 D_CH4 (para. 18) "
                 f"at 0 degC and 1 atm ({rho:.9g} kg/m3) and the volume normalised by the "
@@ -1741,15 +1767,17 @@ class AMSIIID(Methodology):
                 "Methane sent to the flare in the minute",
             )
             # Step 2: the flare efficiency of each minute.
-            flame = _flame_on(_da(ledger, "Flame_m"))
+            flame = _flame_on(raw("Flame_m"), axis)
             counts: dict[str, int] = {}
             if flare == "open":
                 eta: Any = flaring.flare_efficiency_open(flame)
                 reference = "TOOL06 v04.0 para. 18: 50 % when the flame is detected, else 0 %"
                 eta_inputs: tuple[str, ...] = ("Flame_m",)
             else:
-                t_eg: Any = gas.check_temperature(
-                    _da(ledger, "T_EG_m"), variable="T_EG_m", allow_missing=True
+                t_k = np.asarray(
+                    gas.check_temperature(
+                        raw("T_EG_m"), variable="T_EG_m", unit=unit("T_EG_m"), allow_missing=True
+                    )
                 )
                 spec = flaring.FlareSpec(
                     T_min=float(inputs.value("T_flare_min")),
@@ -1762,23 +1790,20 @@ class AMSIIID(Methodology):
                         dict.fromkeys(inputs.parameters[p].source for p in FLARE_SPEC)
                     ),
                 )
-                f_rg: Any = flare_flow_rate(v_ref)
-                f_rg.attrs = {"units": "Nm3/h"}
+                f_rg = np.asarray(flare_flow_rate(v_ref))
                 low = flare == "enclosed_low_height"
+                # T_EG,m goes in with its unit (K) on the minutes' dimension, without
+                # coordinates: flaring converts it to the specification's degC and names
+                # a value out of physics in the unit declared.
                 eta = flaring.flare_efficiency_enclosed(
-                    flame, t_eg, f_rg, spec=spec, low_height=low
+                    flame,
+                    xr.DataArray(t_k, dims=("time",), attrs={"units": "K"}),
+                    f_rg,
+                    spec=spec,
+                    low_height=low,
                 )
-                t_c = np.asarray(t_eg.values, dtype=float) - 273.15
-                f = np.asarray(f_rg.values, dtype=float)
-                on = np.asarray(flame.values, dtype=bool)
-                missing_t = on & np.isnan(t_c)
-                out_t = on & ~missing_t & ((t_c < spec.T_min) | (t_c > spec.T_max))
-                out_f = on & ~missing_t & ~out_t & ((f < spec.F_min) | (f > spec.F_max))
-                counts = {
-                    "T_EG_missing": int(missing_t.sum()),
-                    "T_EG_outside_spec": int(out_t.sum()),
-                    "F_RG_outside_spec": int(out_f.sum()),
-                }
+                counts = _outside_spec(flame, t_k, f_rg, spec)
+                del t_k, f_rg
                 reference = (
                     "TOOL06 v04.0 paras 21-23 (Option A): "
                     + ("80 %" if low else "90 %")
@@ -1786,9 +1811,11 @@ class AMSIIID(Methodology):
                     "SPEC_flare, else 0 %"
                 )
                 eta_inputs = ("Flame_m", "T_EG_m", *volume_inputs, *FLARE_SPEC)
-            eta = ledger.add(
+            del v_ref
+            eta = np.asarray(getattr(eta, "values", eta), dtype=float)
+            ledger.add(
                 "eta_flare_m",
-                _plain(eta, "1"),
+                axis.series(eta),
                 "1",
                 reference,
                 eta_inputs,
@@ -1799,13 +1826,23 @@ class AMSIIID(Methodology):
             pe = flaring.project_emissions_flaring_m(f_ch4, eta, gwp)
             ledger.add(
                 "PE_flare_m",
-                _plain(pe, "t"),
+                axis.series(np.asarray(pe)),
                 "t",
                 "TOOL06 v04.0 eq. (15), the term of the minute m",
                 ("F_CH4_RG_m", "eta_flare_m", "GWP_CH4"),
                 "Project emissions from flaring in the minute",
             )
-        ledger.apply(methane_destroyed_flare_m)
+            del pe
+        tag = tags_of(methane_destroyed_flare_m)[0]
+        ledger.add(
+            tag.symbol,
+            axis.series(np.asarray(methane_destroyed_flare_m(f_ch4, eta, gwp))),
+            tag.unit,
+            tag.reference,
+            ("F_CH4_RG_m", "eta_flare_m", "GWP_CH4"),
+            tag.description,
+            extensive=tag.extensive,
+        )
         like = "nd_y"
         for symbol, returns, reference, description in (
             (
@@ -1863,12 +1900,19 @@ class AMSIIID(Methodology):
             clause="TOOL06 v04.0 eq. (15) and AMS-III.D v21.0 eq. (11): the methane sent "
             "to the flare is destroyed or emitted",
         )
-        self._minute_finding(ledger, flare, counts)
+        self._minute_finding(ledger, flare, counts, f_ch4, eta, flame)
 
-    def _minute_finding(self, ledger: Ledger, flare: str, counts: Mapping[str, int]) -> None:
-        eta = np.asarray(_da(ledger, "eta_flare_m").values, dtype=float)
-        flame = np.asarray(_da(ledger, "Flame_m").values, dtype=float) >= 1.0
-        f = np.asarray(_da(ledger, "F_CH4_RG_m").values, dtype=float)
+    def _minute_finding(
+        self,
+        ledger: Ledger,
+        flare: str,
+        counts: Mapping[str, int],
+        f: np.ndarray,
+        eta: np.ndarray,
+        flame: np.ndarray,
+    ) -> None:
+        """The ``flare_minutes`` finding from the minute arrays (F_CH4,RG,m, eta_flare,m,
+        the flame as booleans)."""
         total = float(f.sum())
         mean = float((f * eta).sum() / total) if total > 0 else None
         values: dict[str, object] = {
@@ -2216,17 +2260,30 @@ class AMSIIID(Methodology):
 
 
 class _minutes:
-    """Errors of the TOOL06 functions name the minute in local time as well as UTC."""
+    """Errors of the TOOL06 functions name the minute in local time as well as UTC: from
+    the time they name, or from the row (``row 42``, ``time index 42``) of the minute
+    arrays on ``axis``."""
 
-    def __init__(self, tz: Any) -> None:
+    def __init__(self, tz: Any, axis: TimeAxis | None = None) -> None:
         self.tz = tz
+        self.axis = axis
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
-        if isinstance(exc, MonitoringDataError) and (exc.where or "").startswith("time "):
-            t = pd.Timestamp(str(exc.where)[5:].split(",")[0])
+        if not isinstance(exc, MonitoringDataError):
+            return
+        where = exc.where or ""
+        t: pd.Timestamp | None = None
+        if where.startswith("time ") and not where.startswith("time index "):
+            t = pd.Timestamp(where[5:].split(",")[0])
+        elif self.axis is not None:
+            for prefix in ("row ", "time index "):
+                row = where[len(prefix) :] if where.startswith(prefix) else ""
+                if row.isdigit() and int(row) < self.axis.start.size:
+                    t = pd.Timestamp(self.axis.start[int(row)])
+        if t is not None:
             local = t.tz_localize("UTC").tz_convert(self.tz).isoformat()
             raise MonitoringDataError(
                 exc.message,
@@ -2243,31 +2300,63 @@ def _da(ledger: Ledger, symbol: str) -> xr.DataArray:
     return value
 
 
-def _plain(x: Any, unit: str) -> Any:
-    """A DataArray result with the ledger's unit attribute only."""
-    if isinstance(x, xr.DataArray):
-        x = x.copy(deep=False)
-        x.attrs = {"units": unit}
-    return x
+def _minute_axis(ledger: Ledger, symbols: Sequence[str]) -> TimeAxis:
+    """The one time axis of the minute series (TOOL06 para. 41: all monitored data linked
+    in time); an error naming the first series on another axis."""
+    axes: list[TimeAxis] = []
+    for s in symbols:
+        da = _da(ledger, s)
+        axis = ledger.axis_of(da) if da.dims == ("time",) else None
+        if axis is None or (axes and axis is not axes[0] and not axes[0].matches(axis.start)):
+            raise MonitoringDataError(
+                f"{s} is not on the minutes of {symbols[0]}"
+                + ("" if da.dims == ("time",) else f" (dimensions {da.dims})"),
+                variable=s,
+                rule="TOOL06 v04.0 para. 41: all monitored data must be linked in time; the "
+                'flare\'s variables come at resolution = "1min"',
+            )
+        axes.append(axis)
+    return axes[0]
 
 
-def _flame_on(flame: xr.DataArray) -> xr.DataArray:
+def _flame_on(v: np.ndarray, axis: TimeAxis) -> np.ndarray:
     """Flame_m as booleans. A minute's value is 1 (on) or 0 (off); a finer record arrives
     as the fraction of the minute with flame, and the flame counts as detected in the
     minute only if it was detected throughout (conservative: TOOL06 para. 21(b) asks that
     the flame be detected in the minute; a flame lost within it is not "the flare is
     operating"). Values outside [0, 1] are an error naming the minute."""
-    v = np.asarray(flame.values, dtype=float)
-    bad = ~((v >= 0.0) & (v <= 1.0))
-    if bad.any():
+    lo, hi = (float(np.min(v)), float(np.max(v))) if v.size else (0.0, 0.0)
+    if not (lo >= 0.0 and hi <= 1.0):  # out of [0, 1] or missing: name the first minute
+        bad = ~((v >= 0.0) & (v <= 1.0))
         i = int(np.argmax(bad))
         raise MonitoringDataError(
             f"flame reading {v[i]!r} is not 0 (flame off) or 1 (flame on)",
             variable="Flame_m",
-            where=f"time {pd.Timestamp(flame['time'].values[i]).isoformat()}",
+            where=f"time {pd.Timestamp(axis.start[i]).isoformat()}",
             rule="TOOL06 v04.0 Data/Parameter table 10: Flame_m is 'flame on' or 'flame off'",
         )
-    return flame.copy(data=v >= 1.0)
+    return v >= 1.0
+
+
+def _outside_spec(
+    on: np.ndarray, t_k: np.ndarray, f: np.ndarray, spec: flaring.FlareSpec
+) -> dict[str, int]:
+    """Minutes with the flame on but no T_EG,m reading, T_EG,m outside SPEC_flare, or (with
+    T_EG,m within it) F_RG,m outside it: the causes of eta_flare,m = 0 besides the flame."""
+    t_c = t_k - 273.15
+    missing_t = on & np.isnan(t_c)
+    out_t = (t_c < spec.T_min) | (t_c > spec.T_max)
+    out_t &= on
+    out_t &= ~missing_t
+    out_f = (f < spec.F_min) | (f > spec.F_max)
+    out_f &= on
+    out_f &= ~missing_t
+    out_f &= ~out_t
+    return {
+        "T_EG_missing": int(np.count_nonzero(missing_t)),
+        "T_EG_outside_spec": int(np.count_nonzero(out_t)),
+        "F_RG_outside_spec": int(np.count_nonzero(out_f)),
+    }
 
 
 def _need(inputs: Inputs, symbol: str, rule: str) -> None:

@@ -123,8 +123,13 @@ from .gas import (
     VM_REF,
     Array,
     ArrayLike,
+    _convert,
+    _data,
     _declared,
+    _extremes,
+    _floats,
     _fmt,
+    _like,
     _locate,
     _refuse,
     _values,
@@ -427,25 +432,31 @@ def _flame(flame: Any) -> Array:
 def _exhaust_temperature(T_EG: Any, spec: FlareSpec) -> Array:
     """T_EG,m in the unit of the specification, checked against physics (NaN kept)."""
     declared = _declared(T_EG, spec.T_unit) or spec.T_unit
-    out = _values(T_EG, variable="T_EG_m", unit=declared, to=spec.T_unit)
-    raw = _values(T_EG, variable="T_EG_m", unit=None, to=None)
-    celsius = _values(T_EG, variable="T_EG_m", unit=declared, to="degC")
-    _refuse(
-        raw,
-        celsius > T_EG_MAX,
-        f"exhaust temperature {{value}} {declared} is above {T_EG_MAX:g} degC, hotter "
-        "than any methane flame: an instrument or unit error",
-        variable="T_EG_m",
-        rule="T_EG_MAX: the adiabatic flame temperature of methane in air is about 1950 degC",
+    raw = _floats(T_EG, "T_EG_m")
+    out = _convert(raw, declared, spec.T_unit, variable="T_EG_m")
+    celsius = (
+        out
+        if parse_unit(spec.T_unit, variable="T_unit") == parse_unit("degC", variable="T_unit")
+        else _convert(raw, declared, "degC", variable="T_EG_m")
     )
-    _refuse(
-        raw,
-        celsius <= -273.15,
-        f"exhaust temperature {{value}} {declared} is at or below absolute zero",
-        variable="T_EG_m",
-        rule="a temperature is above 0 K",
-    )
-    return out
+    lo, hi = _extremes(celsius, True)
+    if hi > T_EG_MAX or lo <= -273.15:  # find the first such minute
+        _refuse(
+            T_EG,
+            celsius > T_EG_MAX,
+            f"exhaust temperature {{value}} {declared} is above {T_EG_MAX:g} degC, hotter "
+            "than any methane flame: an instrument or unit error",
+            variable="T_EG_m",
+            rule="T_EG_MAX: the adiabatic flame temperature of methane in air is about 1950 degC",
+        )
+        _refuse(
+            T_EG,
+            celsius <= -273.15,
+            f"exhaust temperature {{value}} {declared} is at or below absolute zero",
+            variable="T_EG_m",
+            rule="a temperature is above 0 K",
+        )
+    return _like(T_EG, out, spec.T_unit)
 
 
 def _flow_rate(F_RG: Any, spec: FlareSpec) -> Array:
@@ -498,10 +509,18 @@ def flare_operating(flame: Any, T_EG: Any, F_RG: Any, *, spec: FlareSpec) -> Arr
     """
     s = _align(flame=flame, T_EG=T_EG, F_RG=F_RG)
     on = _flame(s["flame"])
-    T = _exhaust_temperature(s["T_EG"], spec)
-    F = _flow_rate(s["F_RG"], spec)
-    ok = (T >= spec.T_min) & (T <= spec.T_max) & (F >= spec.F_min) & (F <= spec.F_max)
-    return on & ok
+    T = _data(_exhaust_temperature(s["T_EG"], spec))
+    F = _data(_flow_rate(s["F_RG"], spec))
+    ok = np.greater_equal(T, spec.T_min)  # one boolean array, combined in place
+    ok &= T <= spec.T_max
+    ok &= F >= spec.F_min
+    ok &= F <= spec.F_max
+    ok &= _data(on)
+    if isinstance(on, xr.DataArray):
+        out = on.copy(deep=False, data=ok)
+        out.attrs = {}
+        return out
+    return ok
 
 
 def _fraction_parameter(value: float, name: str, rule: str) -> None:
@@ -510,10 +529,17 @@ def _fraction_parameter(value: float, name: str, rule: str) -> None:
 
 
 def _as_efficiency(x: Any) -> Array:
-    out = x.astype(float)
+    out = x.astype(float, copy=False)
     if isinstance(out, xr.DataArray):
         out.attrs = {"units": "1"}
     return out
+
+
+def _either(on: Any, value: float) -> Array:
+    """``value`` where ``on`` holds, else 0 (a DataArray stays one)."""
+    if isinstance(on, xr.DataArray):
+        return _where(on, value, 0.0)
+    return np.where(on, value, 0.0)
 
 
 def _low_height(eta: Any, low_height: bool) -> Any:
@@ -563,7 +589,7 @@ def flare_efficiency_open(flame: Any, *, default: float = ETA_OPEN_DEFAULT) -> A
     """
     _fraction_parameter(default, "default", _rule("para. 18: 50 %"))
     on = _flame(flame)
-    return _as_efficiency(_where(on, default, 0.0))
+    return _as_efficiency(_either(on, default))
 
 
 @equation(
@@ -623,7 +649,7 @@ def flare_efficiency_enclosed(
     """
     _fraction_parameter(default, "default", _rule("para. 21: 90 %"))
     op = flare_operating(flame, T_EG, F_RG, spec=spec)
-    return _as_efficiency(_low_height(_where(op, default, 0.0), low_height))
+    return _as_efficiency(_low_height(_either(op, default), low_height))
 
 
 @dataclass(frozen=True)
@@ -1417,21 +1443,24 @@ def _pe_inputs(F_CH4_RG_m: Any, eta_flare_m: Any, GWP_CH4: float) -> tuple[Any, 
     )
     _check_minutes(F, variable="F_CH4_RG_m")
     eta = _values(s["eta_flare_m"], variable="eta_flare_m", unit=None, to=None)
-    _refuse(
-        eta,
-        np.isnan(eta),
-        "flare efficiency is missing: apply paras 22/25 (0 % when the flare is not "
-        "demonstrably operating) with the flare_efficiency_* functions",
-        variable="eta_flare_m",
-        rule=_rule("paras 18, 22, 25: eta_flare,m is determined for each minute"),
-    )
-    _refuse(
-        eta,
-        (eta < 0) | (eta > 1),
-        "flare efficiency {value} is not in [0, 1]",
-        variable="eta_flare_m",
-        rule=_rule("para. 11: eta_flare,m, a fraction"),
-    )
+    values = _data(eta)
+    lo, hi = _extremes(values, False)
+    if not (lo >= 0 and hi <= 1):  # missing or out of [0, 1]: find the first minute
+        _refuse(
+            eta,
+            np.isnan(values),
+            "flare efficiency is missing: apply paras 22/25 (0 % when the flare is not "
+            "demonstrably operating) with the flare_efficiency_* functions",
+            variable="eta_flare_m",
+            rule=_rule("paras 18, 22, 25: eta_flare,m is determined for each minute"),
+        )
+        _refuse(
+            eta,
+            (values < 0) | (values > 1),
+            "flare efficiency {value} is not in [0, 1]",
+            variable="eta_flare_m",
+            rule=_rule("para. 11: eta_flare,m, a fraction"),
+        )
     return F, eta
 
 
@@ -1471,10 +1500,17 @@ def project_emissions_flaring_m(F_CH4_RG_m: Any, eta_flare_m: Any, GWP_CH4: floa
     array([0.25, 2.5 ])
     """
     F, eta = _pe_inputs(F_CH4_RG_m, eta_flare_m, GWP_CH4)
-    out = GWP_CH4 * F * (1 - eta) * 1e-3
-    if isinstance(out, xr.DataArray):
+    if isinstance(F, xr.DataArray) or isinstance(eta, xr.DataArray):
+        out = GWP_CH4 * F * (1 - eta) * 1e-3
         out.attrs = {"units": "t"}
-    return out
+        return out
+    if np.shape(F) != np.shape(eta):
+        return GWP_CH4 * F * (1 - eta) * 1e-3
+    # The same products in the same order, two arrays allocated instead of four.
+    pe = np.multiply(GWP_CH4, F)
+    pe *= np.subtract(1, eta)
+    pe *= 1e-3
+    return pe
 
 
 @equation(

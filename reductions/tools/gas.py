@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -261,30 +262,85 @@ def _declared(x: Any, unit: str | None) -> str | None:
     return unit
 
 
-def _values(x: ArrayLike, *, variable: str, unit: str | None, to: str | None) -> Array:
-    """``x`` as floats in ``to`` (converted from its declared unit); same type as given."""
-    if isinstance(x, xr.DataArray):
-        da = x.astype(float)
-        declared = _declared(x, unit)
-        if to is not None and declared is not None and declared != to:
-            da = da.copy(data=convert(da.values, declared, to, variable=variable))
-        da.attrs = {**x.attrs, **({"units": to} if to is not None else {})}
-        return da
+def _data(x: Any) -> np.ndarray:
+    """The values of ``x`` as a numpy array, without a copy."""
+    return np.asarray(x.values if isinstance(x, xr.DataArray) else x)
+
+
+@lru_cache(maxsize=256)
+def _affine(unit: str, to: str, variable: str) -> tuple[float, float] | None:
+    """``(scale, offset)`` when pint converts ``unit`` to ``to`` as ``x * scale`` (offset
+    0) or ``x + offset`` (scale 1: degC <-> K); ``None`` for any other conversion (degF),
+    which pint then applies itself. Read from pint on the scalars 0 and 1, so that numpy
+    applies the same arithmetic pint applies to an array (same result to the last bit)."""
+    zero, one = (float(v) for v in convert(np.array([0.0, 1.0]), unit, to, variable=variable))
+    if zero == 0.0:
+        return one, 0.0
+    if one - zero == 1.0:
+        return 1.0, zero
+    return None
+
+
+def _convert(arr: np.ndarray, unit: str, to: str, *, variable: str) -> np.ndarray:
+    """``arr`` (floats) from ``unit`` to ``to``: one pass over the values, no pint on the
+    array (the input is never written to; with nothing to convert it is returned)."""
+    if unit == to:
+        return arr
+    affine = _affine(unit, to, variable)
+    if affine is None:
+        return convert(arr, unit, to, variable=variable)
+    scale, offset = affine
+    if offset != 0.0:
+        return np.asarray(arr + offset, dtype=float)
+    return arr if scale == 1.0 else np.asarray(arr * scale, dtype=float)
+
+
+def _floats(x: Any, variable: str) -> np.ndarray:
     try:
-        arr = np.asarray(x, dtype=float)
+        return np.asarray(x.values if isinstance(x, xr.DataArray) else x, dtype=float)
     except (TypeError, ValueError) as exc:
         raise MonitoringDataError(
             f"values are not numbers ({exc})", variable=variable, rule="numeric data"
         ) from None
-    if to is not None and unit is not None and unit != to:
-        arr = convert(arr, unit, to, variable=variable)
-    return arr
+
+
+def _values(x: ArrayLike, *, variable: str, unit: str | None, to: str | None) -> Array:
+    """``x`` as floats in ``to`` (converted from its declared unit); same type as given.
+
+    No copy is made when there is nothing to convert (a DataArray comes back as a new
+    DataArray on the same values): callers never write into the result.
+    """
+    declared = _declared(x, unit)
+    arr = _floats(x, variable)
+    if to is not None and declared is not None:
+        arr = _convert(arr, declared, to, variable=variable)
+    return _like(x, arr, to)
+
+
+def _like(x: Any, values: np.ndarray, unit: str | None) -> Array:
+    """``values`` as ``x`` came: a DataArray on its coordinates (``attrs["units"]`` set to
+    ``unit`` when given), else the numpy array."""
+    if isinstance(x, xr.DataArray):
+        da = x.copy(deep=False, data=values)
+        da.attrs = {**x.attrs, **({"units": unit} if unit is not None else {})}
+        return da
+    return values
+
+
+def _extremes(arr: np.ndarray, allow_missing: bool) -> tuple[float, float]:
+    """Smallest and largest value (NaN if any value is NaN, unless ``allow_missing``:
+    then of the values present); one pass each, no temporary array."""
+    if arr.size == 0:
+        return 0.0, 0.0
+    if allow_missing:
+        return float(np.fmin.reduce(arr, axis=None)), float(np.fmax.reduce(arr, axis=None))
+    return float(np.min(arr)), float(np.max(arr))
 
 
 def _refuse_missing(x: Any, *, variable: str, rule: str) -> None:
     _refuse(
         x,
-        np.isnan(x if isinstance(x, xr.DataArray) else np.asarray(x, dtype=float)),
+        np.isnan(_floats(x, variable)),
         "value is missing (NaN)",
         variable=variable,
         rule=rule,
@@ -357,13 +413,23 @@ def check_fraction(
             variable=variable,
             rule="a volume or mass fraction is dimensionless",
         )
-    raw = _values(x, variable=variable, unit=None, to=None)
-    out = _values(x, variable=variable, unit=declared, to="dimensionless")
+    raw = _floats(x, variable)
+    values = _convert(raw, declared, "dimensionless", variable=variable)
+    lo, hi = _extremes(values, allow_missing)
+    if not (lo >= 0.0 and hi <= 1.0):  # a value out of [0, 1], or missing: find which
+        _fraction_errors(x, values, declared, variable=variable, allow_missing=allow_missing)
+    return _like(x, values, "1")
+
+
+def _fraction_errors(
+    x: Any, values: np.ndarray, declared: str, *, variable: str, allow_missing: bool
+) -> None:
+    """The errors of :func:`check_fraction`, in order, once a value is known to be bad."""
     if not allow_missing:
-        _refuse_missing(out, variable=variable, rule=_rule("Data/Parameter table 5: v_i,RG,m"))
+        _refuse_missing(x, variable=variable, rule=_rule("Data/Parameter table 5: v_i,RG,m"))
     _refuse(
-        raw,
-        out < 0,
+        x,
+        values < 0,
         "fraction is negative ({value})",
         variable=variable,
         rule="a fraction is in [0, 1]",
@@ -373,23 +439,20 @@ def check_fraction(
     )
     if is_fraction:
         _refuse(
-            raw,
-            (out > 1) & (out <= 100),
+            x,
+            (values > 1) & (values <= 100),
             "value {value} is above 1 for a variable declared as a fraction: "
             "did you declare percent as fraction?",
             variable=variable,
             rule="a fraction is in [0, 1]; a percentage is at most 100",
         )
     _refuse(
-        raw,
-        out > 1,
+        x,
+        values > 1,
         f"value {{value}} (declared {declared!r}) is above 1 (100 %)",
         variable=variable,
         rule="a fraction is in [0, 1]",
     )
-    if isinstance(out, xr.DataArray):
-        out.attrs["units"] = "1"
-    return out
 
 
 def check_temperature(
@@ -442,27 +505,28 @@ def check_temperature(
     array([298.15, 303.15])
     """
     declared = _declared(T, unit) or "K"
-    out = _values(T, variable=variable, unit=declared, to="K")
-    if not allow_missing:
-        _refuse_missing(out, variable=variable, rule="a temperature is measured in every row")
-    raw = _values(T, variable=variable, unit=None, to=None)
-    _refuse(
-        raw,
-        out <= 0,
-        f"temperature {{value}} {declared} is at or below absolute zero",
-        variable=variable,
-        rule="an absolute temperature is above 0 K",
-    )
-    hint = ": did you declare degC as K?" if declared == "K" else ""
-    _refuse(
-        raw,
-        out < minimum,
-        f"temperature {{value}} {declared} is below {minimum:g} K, not a gas-stream "
-        f"temperature{hint}",
-        variable=variable,
-        rule=f"a gas stream is above {minimum:g} K (-123 degC): colder is cryogenic",
-    )
-    return out
+    values = _convert(_floats(T, variable), declared, "K", variable=variable)
+    lo, _ = _extremes(values, allow_missing)
+    if not (lo > 0 and lo >= minimum):  # too cold, or missing: find which, in order
+        if not allow_missing:
+            _refuse_missing(T, variable=variable, rule="a temperature is measured in every row")
+        _refuse(
+            T,
+            values <= 0,
+            f"temperature {{value}} {declared} is at or below absolute zero",
+            variable=variable,
+            rule="an absolute temperature is above 0 K",
+        )
+        hint = ": did you declare degC as K?" if declared == "K" else ""
+        _refuse(
+            T,
+            values < minimum,
+            f"temperature {{value}} {declared} is below {minimum:g} K, not a gas-stream "
+            f"temperature{hint}",
+            variable=variable,
+            rule=f"a gas stream is above {minimum:g} K (-123 degC): colder is cryogenic",
+        )
+    return _like(T, values, "K")
 
 
 def check_pressure(
@@ -514,26 +578,28 @@ def check_pressure(
     array([101325.])
     """
     declared = _declared(P, unit) or "Pa"
-    out = _values(P, variable=variable, unit=declared, to="Pa")
-    if not allow_missing:
-        _refuse_missing(out, variable=variable, rule="a pressure is measured in every row")
-    raw = _values(P, variable=variable, unit=None, to=None)
-    _refuse(
-        raw,
-        out < 0,
-        f"pressure {{value}} {declared} is negative",
-        variable=variable,
-        rule="an absolute pressure is not negative",
-    )
-    _refuse(
-        raw,
-        out < minimum,
-        f"absolute pressure {{value}} {declared} is below {minimum / 1000:g} kPa: "
-        "did you give a gauge pressure as absolute?",
-        variable=variable,
-        rule=f"an absolute gas-line pressure is above {minimum / 1000:g} kPa (half an atmosphere)",
-    )
-    return out
+    values = _convert(_floats(P, variable), declared, "Pa", variable=variable)
+    lo, _ = _extremes(values, allow_missing)
+    if not (lo >= 0 and lo >= minimum):  # too low, or missing: find which, in order
+        if not allow_missing:
+            _refuse_missing(P, variable=variable, rule="a pressure is measured in every row")
+        _refuse(
+            P,
+            values < 0,
+            f"pressure {{value}} {declared} is negative",
+            variable=variable,
+            rule="an absolute pressure is not negative",
+        )
+        _refuse(
+            P,
+            values < minimum,
+            f"absolute pressure {{value}} {declared} is below {minimum / 1000:g} kPa: "
+            "did you give a gauge pressure as absolute?",
+            variable=variable,
+            rule=f"an absolute gas-line pressure is above {minimum / 1000:g} kPa "
+            "(half an atmosphere)",
+        )
+    return _like(P, values, "Pa")
 
 
 def check_flow(
@@ -567,17 +633,22 @@ def check_flow(
     >>> check_flow([1.0, 2.0], unit="m3/min", to="m3/h")
     array([ 60., 120.])
     """
-    out = _values(V, variable=variable, unit=_declared(V, unit), to=to)
-    if not allow_missing:
-        _refuse_missing(out, variable=variable, rule=_NO_RULE)
-    _refuse(
-        out,
-        out < 0,
-        "value {value} is negative",
-        variable=variable,
-        rule="a gas volume, mass or flow is not negative",
-    )
-    return out
+    declared = _declared(V, unit)
+    values = _floats(V, variable)
+    if to is not None and declared is not None:
+        values = _convert(values, declared, to, variable=variable)
+    lo, _ = _extremes(values, allow_missing)
+    if not lo >= 0:  # a negative or missing value: find which, in order
+        if not allow_missing:
+            _refuse_missing(V, variable=variable, rule=_NO_RULE)
+        _refuse(
+            _like(V, values, to),
+            values < 0,
+            "value {value} is negative",
+            variable=variable,
+            rule="a gas volume, mass or flow is not negative",
+        )
+    return _like(V, values, to)
 
 
 # --------------------------------------------------------------------------------------
@@ -652,7 +723,17 @@ def normalise_volume(
     vol = check_flow(V, variable="V")
     T_K = check_temperature(T, variable="T")
     P_Pa = check_pressure(P, variable="P")
-    out = vol * (P_Pa / P_ref) * (T_ref / T_K)
+    out: Any
+    if any(isinstance(x, xr.DataArray) for x in (vol, T_K, P_Pa)) or np.shape(P_Pa) != (
+        np.broadcast_shapes(np.shape(vol), np.shape(T_K), np.shape(P_Pa))
+    ):
+        out = vol * (P_Pa / P_ref) * (T_ref / T_K)
+    else:
+        # vol x (P / P_ref) x (T_ref / T), the same products in the same order, on two
+        # new arrays (a product of two numbers does not depend on their order).
+        out = np.divide(P_Pa, P_ref)
+        out *= vol
+        out *= np.divide(T_ref, T_K)
     if isinstance(out, xr.DataArray):
         unit = _reference_unit(_declared(V, None), T_ref, P_ref)
         out.attrs = {"reference_conditions": f"{T_ref:g} K, {P_ref:g} Pa"}
@@ -1059,9 +1140,12 @@ def methane_mass(V_ref: ArrayLike, w_CH4: ArrayLike, rho_CH4_ref: float = RHO_CH
         )
     vol = _reference_volume(V_ref, "V_ref")
     frac = check_fraction(w_CH4, variable="w_CH4")
-    out = vol * frac * rho_CH4_ref
+    out = vol * frac
     if isinstance(out, xr.DataArray):
+        out = out * rho_CH4_ref
         out.attrs = {"units": "kg"}
+        return out
+    out *= rho_CH4_ref  # a new array: multiplied in place
     return out
 
 
