@@ -16,6 +16,7 @@ import numpy as np
 import xarray as xr
 
 from reductions.plugin import equation
+from reductions.tools.gas import normalise_volume
 
 DOC, VERSION = "AMS-III.D", "21.0"
 
@@ -516,10 +517,10 @@ def volume_at_d_ch4_conditions(BG: Any, T_BG: Any, P_BG: Any) -> Any:
 
     Examples
     --------
-    >>> round(volume_at_d_ch4_conditions(1000.0, 307.15, 90_000.0), 6)
+    >>> round(float(volume_at_d_ch4_conditions(1000.0, 307.15, 90_000.0)), 6)
     847.745076
     """
-    return BG * (P_BG / P_D_CH4) * (T_D_CH4 / T_BG)
+    return normalise_volume(BG, T_BG, P_BG, T_ref=T_D_CH4, P_ref=P_D_CH4)
 
 
 @equation(
