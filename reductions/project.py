@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
+
+import pandas as pd
 
 from .errors import ProjectFileError, did_you_mean
 from .methodology import PERIOD_KINDS, PeriodKind
@@ -43,6 +46,7 @@ TABLE_KEYS = frozenset(
         "variables",
         "events",
         "calibrations",
+        "chunks",
     }
 )
 DIMENSION_NAMES = (
@@ -174,6 +178,9 @@ class TableSpec:
     sheet: str | None = None
     #: In-memory data (an ``xarray.Dataset`` or a ``pandas.DataFrame``) instead of files.
     data: Any = None
+    #: Read in chunks of this much time ("1D"; reductions.streaming); ``False`` never;
+    #: ``None`` (not given): in chunks when the files are large.
+    chunks: str | bool | None = None
 
     @property
     def where(self) -> str:
@@ -618,6 +625,9 @@ def _table_spec(
         )
     events = tuple(_event(e, label, where) for e in mon.get("events", []))
     calibrations = tuple(_calibration(c, label, where) for c in mon.get("calibrations", []))
+    chunks = mon.get("chunks")
+    if chunks is not None:
+        _check_chunks(chunks, f"{where}.chunks", label)
     return TableSpec(
         name,
         tuple(files or ()),
@@ -636,7 +646,27 @@ def _table_spec(
         mon.get("decimal"),
         mon.get("sheet"),
         data,
+        chunks,
     )
+
+
+def _check_chunks(chunks: Any, where: str, label: str) -> None:
+    """``chunks``: a length of time ("1D", "6h"), or false."""
+    if chunks is False:
+        return
+    step = None
+    if isinstance(chunks, str) and not re.fullmatch(r"[0-9.eE+-]+", chunks.strip()):
+        try:
+            step = pd.Timedelta(re.sub(r"(?<![a-zA-Z])d$", "D", chunks.strip()))
+        except ValueError:
+            step = None
+    if step is None or step <= pd.Timedelta(0):
+        raise ProjectFileError(
+            f"{where} must be a length of time or false, not {chunks!r}",
+            file=label,
+            variable=where,
+            rule='chunks = "1D" reads the table in chunks of one day of rows (or "6h", ...)',
+        )
 
 
 def _variable_spec(symbol: str, spec: Any, where: str, label: str) -> VariableSpec:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .errors import MonitoringDataError, ProjectFileError
+from .errors import InputError, MonitoringDataError, ProjectFileError
 from .timeutil import tz_name
 
 #: Cells that mean "no value" (after stripping blanks).
@@ -41,6 +41,8 @@ DELIMITERS = (",", ";", "\t", "|")
 CSV_SUFFIXES = (".csv", ".txt")
 EXCEL_SUFFIXES = (".xlsx",)
 NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf", ".cdf")
+#: Zarr stores (a folder); read like NetCDF (CF units and time).
+ZARR_SUFFIXES = (".zarr",)
 
 #: A time-zone designator at the end of CF time units ("... since 2024-01-01 00:00+08:00").
 CF_OFFSET = re.compile(
@@ -199,7 +201,7 @@ def read_table(
     MonitoringDataError
         The file cannot be read, lacks a column, or holds a value that breaks a rule.
     """
-    if not path.is_file():
+    if not (path.is_dir() if path.suffix.lower() in ZARR_SUFFIXES else path.is_file()):
         raise ProjectFileError(
             "monitoring file not found", file=label, rule="paths are relative to the project file"
         )
@@ -231,10 +233,12 @@ def read_table(
         return _read_excel(path, label, options, numeric, keys)
     if suffix in NETCDF_SUFFIXES:
         return _read_netcdf(path, label, options, numeric, keys)
+    if suffix in ZARR_SUFFIXES:
+        return _read_netcdf(path, label, options, numeric, keys, engine="zarr")
     raise ProjectFileError(
         f"unsupported monitoring file type {suffix!r}",
         file=label,
-        rule="CSV (.csv, .txt), Excel (.xlsx) or NetCDF (.nc, .nc4, .netcdf, .cdf)",
+        rule="CSV (.csv, .txt), Excel (.xlsx), NetCDF (.nc, .nc4, .netcdf, .cdf) or Zarr (.zarr)",
     )
 
 
@@ -283,8 +287,15 @@ def _no_column(src: _Source, name: str, what: str, columns: Sequence[object]) ->
 
 
 def _read_csv(
-    path: Path, label: str, options: ReadOptions, numeric: list[str], keys: list[str]
+    path: Path | bytes,
+    label: str,
+    options: ReadOptions,
+    numeric: list[str],
+    keys: list[str],
+    line_offset: int = 0,
 ) -> Table:
+    """``path`` may be the bytes of a header and a block of rows of a larger file, whose
+    first row is on line ``2 + line_offset`` of that file."""
     src = _Source(label, "csv")
     sample, whole = _sample(path, label)
     if not sample.strip():
@@ -361,7 +372,7 @@ def _read_csv(
                 columns[position[c]] = _csv(path, label, one, {position[c]: "str"}, na)[position[c]]
     del frame
     n = len(columns[t])
-    line = np.arange(2, n + 2, dtype=np.int64)
+    line = np.arange(2 + line_offset, n + 2 + line_offset, dtype=np.int64)
 
     stamps = columns[t]
     parsed = _parse_fixed(stamps.to_numpy(), shape) if stamps.dtype.kind == "S" else None
@@ -383,10 +394,10 @@ def _read_csv(
     return _finish(times, exact, line, numbers, text, src, options, stamps, detected)
 
 
-def _sample(path: Path, label: str) -> tuple[str, bool]:
+def _sample(path: Path | bytes, label: str) -> tuple[str, bool]:
     """The first whole lines of the file (about 64 KiB) as text; whether that is the file."""
     try:
-        with path.open("rb") as fh:
+        with io.BytesIO(path) if isinstance(path, bytes) else path.open("rb") as fh:
             head = fh.read(_SAMPLE_BYTES)
             while b"\n" not in head:  # at least the header
                 more = fh.read(_SAMPLE_BYTES)
@@ -511,14 +522,15 @@ def _decimal(
 
 
 def _csv(
-    path: Path,
+    path: Path | bytes,
     label: str,
     read: dict[str, Any],
     dtype: dict[int, Any],
     na: dict[int, Sequence[str]],
 ) -> pd.DataFrame:
+    source: Any = io.BytesIO(path) if isinstance(path, bytes) else path
     try:
-        frame: pd.DataFrame = pd.read_csv(path, dtype=dtype, na_values=cast(Any, na), **read)
+        frame: pd.DataFrame = pd.read_csv(source, dtype=dtype, na_values=cast(Any, na), **read)
         return frame
     except pd.errors.ParserError as exc:
         raise MonitoringDataError(
@@ -790,17 +802,15 @@ def _sheet(sheets: list[str], wanted: str | None, label: str) -> str:
 
 
 def _read_netcdf(
-    path: Path, label: str, options: ReadOptions, numeric: list[str], keys: list[str]
+    path: Path,
+    label: str,
+    options: ReadOptions,
+    numeric: list[str],
+    keys: list[str],
+    engine: str = "h5netcdf",
 ) -> Table:
     src = _Source(label, "netcdf")
-    try:
-        ds = xr.open_dataset(path, engine="h5netcdf", decode_times=True)
-    except (OSError, ValueError) as exc:
-        raise MonitoringDataError(
-            f"cannot read NetCDF: {exc}".splitlines()[0],
-            file=label,
-            rule="NetCDF-4 (HDF5) files with CF conventions",
-        ) from None
+    ds = _open_cf(path, label, engine)
     with ds:
         if options.time not in ds.variables:
             _no_column(src, options.time, "time", list(ds.variables))
@@ -968,3 +978,252 @@ def _localize(
         where=src.at(int(line[i])),
         rule="where clocks change, write timestamps with their UTC offset",
     )
+
+
+def _open_cf(path: Path, label: str, engine: str, lazy: bool = False) -> xr.Dataset:
+    """A NetCDF file (h5netcdf) or Zarr store (zarr) with CF decoding; ``lazy`` builds no
+    index (the time coordinate is not loaded)."""
+    kind, rule = (
+        ("Zarr", "Zarr stores with CF conventions")
+        if engine == "zarr"
+        else ("NetCDF", "NetCDF-4 (HDF5) files with CF conventions")
+    )
+    extra: dict[str, Any] = {"create_default_indexes": False} if lazy else {}
+    try:
+        with warnings.catch_warnings():
+            # A store without consolidated metadata is read all the same.
+            warnings.filterwarnings("ignore", "Failed to open Zarr store", RuntimeWarning)
+            return xr.open_dataset(path, engine=engine, decode_times=True, **extra)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise MonitoringDataError(
+            f"cannot read {kind}: {exc}".splitlines()[0], file=label, rule=rule
+        ) from None
+
+
+# --- streaming: a table in blocks of rows -----------------------------------------------
+
+
+@dataclass
+class LazyTable:
+    """One file's rows in blocks, not yet read (:mod:`reductions.streaming`).
+
+    Attributes
+    ----------
+    blocks
+        One ``dask.delayed`` per block of rows, in file order; each computes to the
+        :class:`Table` of its rows (times in UTC, row labels naming the file's own lines
+        or indices), or to the typed error :func:`read_table` would raise for them.
+    units, detected
+        As in :class:`Table`, known before any block is read.
+    dataset
+        NetCDF and Zarr: the dask-backed variables (dimension ``row``-like, as in the
+        file, no index), chunked as the blocks; ``None`` for CSV.
+    """
+
+    label: str
+    blocks: list[Any]
+    units: dict[str, str] = field(default_factory=dict)
+    detected: dict[str, str] = field(default_factory=dict)
+    dataset: xr.Dataset | None = None
+
+    def close(self) -> None:
+        if self.dataset is not None:
+            self.dataset.close()
+
+
+def open_lazy(
+    path: Path, label: str, options: ReadOptions, numeric: Sequence[str], rows: int
+) -> LazyTable:
+    """Open one monitoring file for reading in blocks of about ``rows`` rows.
+
+    CSV: the delimiter and decimal mark are detected once, on the file's first lines, and
+    the file is cut at line ends (quoted cells spanning lines are not supported); NetCDF
+    (.nc) and Zarr (.zarr) are opened by xarray with dask chunks along time, without
+    loading the time coordinate. Key columns (long tables) and Excel are not read in blocks.
+    """
+    suffix = path.suffix.lower()
+    if not (path.is_dir() if suffix in ZARR_SUFFIXES else path.is_file()):
+        raise ProjectFileError(
+            "monitoring file not found", file=label, rule="paths are relative to the project file"
+        )
+    from .safety import check_data_file
+
+    check_data_file(path, label)
+    numeric = list(dict.fromkeys(numeric))
+    rows = max(int(rows), 1)
+    if suffix in CSV_SUFFIXES:
+        return _lazy_csv(path, label, options, numeric, rows)
+    if suffix in NETCDF_SUFFIXES or suffix in ZARR_SUFFIXES:
+        engine = "zarr" if suffix in ZARR_SUFFIXES else "h5netcdf"
+        return _lazy_cf(path, label, options, numeric, rows, engine)
+    raise ProjectFileError(
+        f"a {suffix!r} file cannot be read in blocks",
+        file=label,
+        variable="chunks",
+        rule="tables read in chunks are CSV (.csv, .txt), NetCDF (.nc) or Zarr (.zarr)",
+    )
+
+
+def _lazy_csv(
+    path: Path, label: str, options: ReadOptions, numeric: list[str], rows: int
+) -> LazyTable:
+    import dask
+
+    src = _Source(label, "csv")
+    sample, whole = _sample(path, label)
+    if not sample.strip():
+        raise MonitoringDataError(
+            "the file is empty", file=label, rule="a header row, then one row per time"
+        )
+    detected: dict[str, str] = {}
+    delimiter = _delimiter(sample, options.delimiter, label, detected)
+    records = _records(sample, delimiter)
+    header = [c.strip() for c in records[0]]
+    _check_one_column(header, delimiter, label)
+    position = _positions(header, options.time, numeric, [], src)
+    decimal = _decimal(
+        records[1:], [position[c] for c in numeric], delimiter, options, label, detected
+    )
+    # Every block is read with the settings detected here (a block alone could differ).
+    fixed = ReadOptions(options.time, options.timezone, delimiter, decimal, options.sheet)
+    lines = sample.splitlines()
+    mean_line = max(1, len(sample.encode()) // max(1, len(lines)))
+    blocksize = max(1, rows * mean_line)
+    blocks = []
+    with path.open("rb") as fh:
+        head = fh.readline()
+        start, line = fh.tell(), 2
+        while True:
+            piece = fh.read(blocksize)
+            if not piece:
+                break
+            piece += fh.readline()  # to the end of the line
+            n = piece.count(b"\n") + (0 if piece.endswith(b"\n") else 1)
+            end = start + len(piece)
+            blocks.append(
+                dask.delayed(_guarded, pure=True)(
+                    _csv_block, str(path), label, fixed, numeric, head, start, end, line
+                )
+            )
+            start, line = end, line + n
+    if not blocks:
+        raise MonitoringDataError("no rows of data", file=label, rule="one row per time")
+    return LazyTable(label, blocks, {}, detected)
+
+
+def _guarded(fn: Any, *args: Any) -> Any:
+    """``fn(*args)``, or the typed error it raised (so that every block's error is seen
+    and the first in the file can be raised)."""
+    try:
+        return fn(*args)
+    except InputError as exc:
+        return exc
+
+
+def _csv_block(
+    path: str,
+    label: str,
+    options: ReadOptions,
+    numeric: list[str],
+    head: bytes,
+    start: int,
+    end: int,
+    line: int,
+) -> Table:
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        body = fh.read(end - start)
+    return _read_csv(head + body, label, options, numeric, [], line_offset=line - 2)
+
+
+def _lazy_cf(
+    path: Path, label: str, options: ReadOptions, numeric: list[str], rows: int, engine: str
+) -> LazyTable:
+    import dask
+
+    src = _Source(label, "netcdf")
+    ds = _open_cf(path, label, engine, lazy=True)
+    try:
+        if options.time not in ds.variables:
+            _no_column(src, options.time, "time", list(ds.variables))
+        tvar = ds[options.time]
+        if not np.issubdtype(tvar.dtype, np.datetime64) or tvar.ndim != 1:
+            raise MonitoringDataError(
+                "time variable is not a 1-D CF time coordinate",
+                file=label,
+                variable=options.time,
+                rule="CF time units ('minutes since 2024-01-01 00:00') on one dimension",
+            )
+        units: dict[str, str] = {}
+        for name in numeric:
+            if name not in ds.variables:
+                _no_column(src, name, "value", list(ds.data_vars))
+            var = ds[name]
+            if var.dims != tvar.dims:
+                raise MonitoringDataError(
+                    f"{name!r} is not along the time dimension {tvar.dims}",
+                    file=label,
+                    variable=name,
+                    rule="monitored variables share the time dimension",
+                )
+            if not np.issubdtype(var.dtype, np.number) or np.issubdtype(
+                var.dtype, np.complexfloating
+            ):
+                raise MonitoringDataError(
+                    f"values of {name!r} are not numeric ({var.dtype})",
+                    file=label,
+                    variable=name,
+                    rule="monitored values are numbers",
+                )
+            if "units" in var.attrs:
+                units[name] = str(var.attrs["units"])
+        exact = bool(CF_OFFSET.search(str(tvar.encoding.get("units", ""))))
+        dim = tvar.dims[0]
+        lazy = ds[[options.time, *numeric]].drop_indexes(list(ds.xindexes), errors="ignore")
+        lazy = lazy.chunk({dim: rows})
+    except BaseException:
+        ds.close()
+        raise
+    times = lazy[options.time].data.to_delayed().ravel()
+    values = {c: lazy[c].data.to_delayed().ravel() for c in numeric}
+    offsets = np.concatenate([[0], np.cumsum(lazy.chunks[dim])[:-1]])
+    blocks = [
+        dask.delayed(_guarded, pure=True)(
+            _cf_block,
+            label,
+            options,
+            exact,
+            int(offsets[k]),
+            times[k],
+            {c: values[c][k] for c in numeric},
+        )
+        for k in range(len(times))
+    ]
+    return LazyTable(label, blocks, units, {}, lazy)
+
+
+def _cf_block(
+    label: str,
+    options: ReadOptions,
+    exact: bool,
+    offset: int,
+    times: np.ndarray,
+    numbers: dict[str, np.ndarray],
+) -> Table:
+    """A block of a NetCDF or Zarr table whose first row is at ``offset`` along time."""
+    src = _Source(label, "netcdf")
+    tvals = np.asarray(times).astype("datetime64[ns]")
+    nat = np.isnat(tvals)
+    if nat.any():
+        raise MonitoringDataError(
+            "missing timestamp",
+            file=label,
+            variable=options.time,
+            where=src.at(offset + int(np.argmax(nat))),
+            rule="every row has a time",
+        )
+    line = np.arange(offset, offset + tvals.size, dtype=np.int64)
+    values = {k: np.asarray(v).astype(np.float64) for k, v in numbers.items()}
+    table = _finish(tvals, exact, line, values, {}, src, options, None, {})
+    table.rows = RowLabels([label], [False], np.zeros(line.size, dtype=np.int64), line)
+    return table

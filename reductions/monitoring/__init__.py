@@ -33,10 +33,21 @@ from ..errors import InputError, MonitoringDataError, ProjectFileError, UnitErro
 from ..ledger import TimeAxis
 from ..methodology import Methodology, MonitoringVariable
 from ..project import DateRange, Period, Project, TableSpec
-from ..readers import MISSING_TOKENS, ReadOptions, RowLabels, Table, read_table
+from ..readers import (
+    MISSING_TOKENS,
+    ZARR_SUFFIXES,
+    LazyTable,
+    ReadOptions,
+    RowLabels,
+    Table,
+    open_lazy,
+    read_table,
+)
+from ..rules import FillContext, NoFill
+from ..streaming import Streamed, chunk_length, stream_table
 from ..timeutil import interval_offset, local_midnight_utc, step_text, to_utc_naive, tz_name
 from .resample import grid, resample
-from .series import Gap, Prepared, prepare, select
+from .series import Gap, Prepared, local_text, prepare, select
 
 __all__ = ["DataQuality", "Gap", "Loaded", "TableQuality", "load", "series_for"]
 
@@ -137,6 +148,9 @@ class LoadedTable:
     rows: int
     detected: dict[str, str]
     units: dict[str, str]
+    #: A table read in chunks (``chunks``; reductions.streaming), already reduced to the
+    #: resolutions its variables declare; ``groups`` is then empty.
+    streamed: Streamed | None = None
 
 
 @dataclass
@@ -297,8 +311,130 @@ def load(project: Project, methodology: type[Methodology]) -> Loaded:
     tables = []
     for spec in project.tables.values():
         with _naming_table(spec, project.file_label):
-            tables.append(_load_table(project, spec, declared))
+            chunks = chunk_length(project.root, spec, declared, project.file_label)
+            if chunks is not None:
+                tables.append(_stream_table(project, methodology, spec, declared, chunks))
+            else:
+                tables.append(_load_table(project, spec, declared))
     return Loaded(tables)
+
+
+def _stream_table(
+    project: Project,
+    methodology: type[Methodology],
+    spec: TableSpec,
+    declared: Mapping[str, MonitoringVariable],
+    chunks: pd.Timedelta,
+) -> LoadedTable:
+    """A table read in chunks and reduced as it is read (reductions.streaming)."""
+    from ..inputs import resolve_parameters
+    from ..units import convert
+
+    options = ReadOptions(spec.time, spec.timezone, spec.delimiter, spec.decimal, spec.sheet)
+    numeric = sorted({c for v in spec.variables.values() for c in v.columns()})
+    step = interval_offset(str(spec.interval))
+    assert isinstance(step, pd.Timedelta)
+    rows = max(1, int(chunks.value // step.value))
+    opened: list[LazyTable] = []
+    try:
+        for f in spec.files:
+            for key in ("sheet", "delimiter", "decimal"):
+                csv = Path(f).suffix.lower() in (".csv", ".txt")
+                if getattr(spec, key) is not None and (key == "sheet" or not csv):
+                    raise ProjectFileError(
+                        f"{spec.where}.{key} is set, but {f} is not a "
+                        f"{'.xlsx' if key == 'sheet' else '.csv or .txt'} file",
+                        file=project.file_label,
+                        variable=f"{spec.where}.{key}",
+                        rule="a setting the file does not use is an error; remove it",
+                    )
+            try:
+                opened.append(open_lazy(project.root / f, f, options, numeric, rows))
+            except InputError as exc:
+                raise _naming_variable(exc, spec) from None
+        file_units: dict[str, str] = {}
+        for t in opened:
+            for col, in_file in t.units.items():
+                if file_units.setdefault(col, in_file) != in_file:
+                    raise UnitError(
+                        f"unit {in_file!r} differs from {file_units[col]!r} in another file",
+                        file=t.label,
+                        variable=col,
+                        rule="one unit per variable",
+                    )
+        files = ", ".join(spec.files)
+        columns: dict[str, str] = {}
+        units: dict[str, str] = {}
+        for symbol, vspec in spec.variables.items():
+            col = vspec.column or symbol
+            file_unit = file_units.get(col)
+            if vspec.unit is not None and file_unit is not None and file_unit != vspec.unit:
+                raise UnitError(
+                    f"project says {vspec.unit!r} but the file says {file_unit!r}",
+                    file=files,
+                    variable=symbol,
+                    where=f"column {col!r}",
+                    rule="one unit per variable",
+                )
+            unit = vspec.unit if vspec.unit is not None else file_unit
+            if unit is None:
+                raise UnitError(
+                    "no unit given",
+                    file=project.file_label,
+                    variable=symbol,
+                    where=f"table {spec.name!r}, column {col!r}",
+                    rule=f"a column's unit is declared in {spec.where}.variables "
+                    "(NetCDF: attrs['units'])",
+                )
+            try:
+                convert(
+                    np.zeros(1),
+                    unit,
+                    declared[symbol].unit,
+                    variable=symbol,
+                    where=f"table {spec.name!r}, column {col!r}",
+                )
+            except UnitError as exc:
+                raise UnitError(
+                    exc.message,
+                    file=project.file_label if vspec.unit else files or None,
+                    variable=exc.variable,
+                    where=exc.where,
+                    rule=exc.rule,
+                ) from None
+            columns[symbol], units[symbol] = col, unit
+        resolved, _ = resolve_parameters(project, methodology)
+        values = {k: getattr(v, "value", v) for k, v in resolved.items()}
+        lo, hi, _, _ = _bounds(spec, project.period, project.baseline)
+        streamed = stream_table(
+            spec,
+            options,
+            columns,
+            units,
+            declared,
+            (lo, hi),
+            project.period,
+            values,
+            opened,
+            lambda exc: _naming_variable(exc, spec),
+        )
+    finally:
+        for t in opened:
+            t.close()
+    names: dict[str, tuple[str, tuple[str, ...]]] = {s: (s, ()) for s in spec.variables}
+    given = "" if spec.label_given else f" (the default: {spec.where}.label not given)"
+    streamed.interval_note = f"{spec.interval}, declared; timestamps label the {spec.label}{given}"
+    return LoadedTable(
+        spec,
+        [],
+        names,
+        columns,
+        {s: () for s in spec.variables},
+        streamed.rows,
+        streamed.detected,
+        units,
+        streamed,
+    )
 
 
 def _read_files(project: Project, spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
@@ -324,7 +460,7 @@ def _read_files(project: Project, spec: TableSpec, numeric: list[str], keys: lis
                 rule="a setting the file does not use is an error; remove it",
             )
         path = project.root / f
-        if not path.is_file():
+        if not (path.is_dir() if suffix in ZARR_SUFFIXES else path.is_file()):
             raise ProjectFileError(
                 "monitoring file not found",
                 file=f,
@@ -650,6 +786,9 @@ def series_for(
         with _naming_table(spec, ""):
             lo, hi, text, cover = _bounds(spec, period, baseline, full_period)
             flo, fhi, _, _ = _bounds(spec, full_period, baseline)
+            if lt.streamed is not None:
+                quality[spec.name] = _streamed_series(lt, declared, lo, hi, text, out, axes)
+                continue
             tq = TableQuality(
                 spec.name,
                 spec.period,
@@ -722,6 +861,125 @@ def series_for(
     if common:
         _common_axes(loaded, declared, out, axes, quality)
     return out, axes, DataQuality(quality)
+
+
+def _streamed_series(
+    lt: LoadedTable,
+    declared: Mapping[str, MonitoringVariable],
+    lo: Any,
+    hi: Any,
+    text: str,
+    out: dict[str, xr.DataArray],
+    axes: list[TimeAxis],
+) -> TableQuality:
+    """``series_for`` of a streamed table: its reduced series over ``[lo, hi)``, and the
+    data-quality record the in-memory path makes (``series.select``)."""
+    st = lt.streamed
+    assert st is not None
+    spec = lt.spec
+    tz = spec.timezone
+    key = "period.baseline" if spec.period == "baseline" else "period"
+    files = ", ".join(spec.files)
+    lo, hi = np.datetime64(lo, "ns"), np.datetime64(hi, "ns")
+    if st.first_start > lo or st.last_end < hi:
+        off = st.first_start - lo == st.step or hi - st.last_end == st.step
+        hint = (
+            f" (one interval off: timestamps label the {spec.label} of their interval; "
+            f"check {spec.where}.label)"
+            if off
+            else ""
+        )
+        raise MonitoringDataError(
+            f"the {text} is not covered by the data in {files}, which run from "
+            f"{local_text(st.first_start, tz)} to {local_text(st.last_end, tz)}{hint}",
+            variable=f"{key}.start" if st.first_start > lo else f"{key}.end",
+            rule="the monitoring data cover the whole period",
+        )
+    a, b = st.slot(lo), st.slot(hi)
+    absent = [(x, y) for x, y in st.absent if x < b and y > a]
+    if sum(min(y, b) - max(x, a) for x, y in absent) == b - a:
+        raise MonitoringDataError(
+            f"no data in the {text}", file=files or None, rule="the data cover the period"
+        )
+    if any(x <= a < y or x < b <= y for x, y in absent):
+        raise MonitoringDataError(
+            f"the data do not start at the start of the {text} (local midnight), or do "
+            "not end at its end",
+            variable=key,
+            rule="the monitoring data cover the whole period",
+        )
+    tq = TableQuality(
+        spec.name,
+        spec.period,
+        list(spec.files),
+        lt.rows,
+        rows_before=st.rows_before,
+        rows_after=st.rows_after,
+        timezone=tz_name(tz),
+        interval=st.interval_note,
+        detected=lt.detected,
+    )
+    tq.intervals = b - a
+    for symbol in spec.variables:
+        runs = [(max(x, a), min(y, b)) for x, y in st.missing[symbol] if x < b and y > a]
+        if not runs:
+            continue
+        rule = declared[symbol].missing
+        count = sum(y - x for x, y in runs)
+        first = local_text(st.lo + runs[0][0] * st.step, tz)
+        if isinstance(rule, NoFill):
+            rule.fill(
+                FillContext(
+                    symbol,
+                    np.full(count, np.nan),
+                    np.ones(count, dtype=bool),
+                    np.empty(0, dtype="datetime64[ns]"),
+                    np.empty(0, dtype="datetime64[ns]"),
+                    {},
+                    {},
+                    lambda i, f=first: f,  # type: ignore[misc]
+                    "",
+                    lt.columns[symbol],
+                    files or "the data",
+                )
+            )
+        for x, y in runs:
+            tq.gaps.append(
+                Gap(
+                    symbol,
+                    local_text(st.lo + x * st.step, tz),
+                    local_text(st.lo + y * st.step, tz),
+                    int(y - x),
+                    float((y - x) * st.step / np.timedelta64(1, "h")),
+                    rule.filled_by(),
+                    rule.clause,
+                )
+            )
+        tq.filled_intervals[symbol] = int(count)
+    for symbol in spec.variables:
+        decl = declared[symbol]
+        gs, ge = st.grids[symbol]
+        i0 = int(np.searchsorted(gs, lo, side="left"))
+        i1 = int(np.searchsorted(ge, hi, side="right"))
+        start, end, arr = gs[i0:i1], ge[i0:i1], st.values[symbol][i0:i1]
+        if decl.resolution is not None and st.how[symbol]:
+            tq.resampled.append(
+                f"{symbol}: {st.how[symbol]} from the data's intervals to {decl.resolution}"
+            )
+        axis = next((ax for ax in axes if ax.matches(start)), None)
+        if axis is None:
+            axis = TimeAxis(start, end)
+            axes.append(axis)
+        da = axis.series(arr, ())
+        da.attrs.update(
+            {
+                "units": decl.unit,
+                "provenance": f"monitored; table {spec.name!r}, {lt.columns[symbol]} in "
+                f"{_unit_text(lt, symbol)}",
+            }
+        )
+        out[symbol] = da
+    return tq
 
 
 def _common_axes(
