@@ -47,7 +47,6 @@ import math
 import multiprocessing
 import os
 import time
-import tomllib
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -120,16 +119,11 @@ def _check_id(pid: str, label: str, where: str) -> str:
 
 def load_portfolio(path: str | Path) -> Portfolio:
     """Read and check a portfolio file; expand its globs (sorted)."""
+    from .project import read_toml
+
     p = Path(path)
     label = str(path)
-    if not p.is_file():
-        raise ProjectFileError("portfolio file not found", file=label)
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ProjectFileError(f"not valid TOML: {exc}", file=label) from None
-    except UnicodeDecodeError:
-        raise ProjectFileError("not UTF-8 text", file=label) from None
+    doc = read_toml(p, "portfolio file")
     unknown = sorted(set(doc) - {"portfolio", "projects"})
     if unknown:
         raise ProjectFileError(

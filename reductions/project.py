@@ -304,18 +304,25 @@ def _date(value: Any, key: str, file: str) -> dt.date:
     return value
 
 
-def load_project(path: str | Path) -> Project:
-    """Read and check a project file; parameters are resolved later against the methodology."""
-    p = Path(path)
+def read_toml(path: str | Path, what: str = "project file") -> dict[str, Any]:
+    """A TOML file as a dict; a missing file, bad TOML or non-UTF-8 text is a
+    :class:`ProjectFileError` naming the file."""
     label = str(path)
-    if not p.is_file():
-        raise ProjectFileError("project file not found", file=label)
+    if not Path(path).is_file():
+        raise ProjectFileError(f"{what} not found", file=label)
     try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ProjectFileError(f"not valid TOML: {exc}", file=label) from None
     except UnicodeDecodeError:
         raise ProjectFileError("not UTF-8 text", file=label) from None
+
+
+def load_project(path: str | Path) -> Project:
+    """Read and check a project file; parameters are resolved later against the methodology."""
+    p = Path(path)
+    label = str(path)
+    doc = read_toml(p)
     if "estimate" in doc:
         return estimate_project(doc, p, label)
     return project_from_dict(doc, p, label)
