@@ -149,6 +149,11 @@ def summary_lines(result: Result) -> list[str]:
 def cmd_run(args: argparse.Namespace) -> int:
     from .run import run_project
 
+    if sys.stderr.isatty():  # dask's bar while a table is streamed (REDUCTIONS_PROGRESS=1 too)
+        from .streaming import show_progress
+
+        show_progress(True)
+
     result = run_project(args.project, allow_outside=args.allow_outside)
     outdir = Path(args.output) if args.output else Path(args.project).parent / "out"
     paths = result.write(outdir, series=args.series)

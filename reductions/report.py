@@ -46,7 +46,13 @@ _HASHES: dict[tuple[str, int, int], str] = {}
 
 def sha256(path: Path) -> str:
     """sha256 of a file; remembered for the same file, size and modification time (so
-    that ``verify`` hashes each input once)."""
+    that ``verify`` hashes each input once). A folder (a Zarr store) hashes the sorted
+    relative paths of its files with each file's sha256."""
+    if path.is_dir():
+        h = hashlib.sha256()
+        for f in sorted(q for q in path.rglob("*") if q.is_file()):
+            h.update(f"{f.relative_to(path).as_posix()}\0{sha256(f)}\n".encode())
+        return h.hexdigest()
     st = path.stat()
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     if key not in _HASHES:

@@ -226,7 +226,7 @@ def verify(
     allow = allowed_folders(allow_outside)
     for i, entry in enumerate(old["inputs"]):
         f = confine(root, entry["path"], key=f"inputs[{i}].path", file=label, allow=allow)
-        if not f.is_file():
+        if not f.exists():
             result.differences.append(f"input {entry['path']}: file not found")
             continue
         found = sha256(f)

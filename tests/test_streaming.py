@@ -281,3 +281,20 @@ def test_large_files_are_streamed_without_chunks(
     b = run(load_project(memory), AVAILABLE)
     assert calls == [1]
     same(a, b)
+
+
+def test_zarr_store_is_hashed_and_verified(tmp_path: Path) -> None:
+    """A Zarr table is a folder: the report hashes its files (sorted relative paths with
+    each file's sha256), verify checks that hash, and a file added to the store is a
+    difference."""
+    pytest.importorskip("zarr")
+    from reductions.verify import verify
+
+    _, streamed = both(tmp_path, "zarr", frame())
+    result = run(load_project(streamed), AVAILABLE)
+    result.write(tmp_path / "out")
+    assert verify(tmp_path / "out" / "report.json").ok
+    store = streamed.parent / "flare.zarr"
+    (store / "notes.txt").write_text("added after the run", encoding="utf-8")
+    v = verify(tmp_path / "out" / "report.json")
+    assert not v.ok and any("flare.zarr" in d and "sha256" in d for d in v.differences)
