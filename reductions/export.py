@@ -132,6 +132,20 @@ def write_project(result: Result, folder: Path) -> Path:
     if params:
         doc["parameters"] = params
     doc["monitoring"] = {name: _table(t, result, folder) for name, t in p.tables.items()}
+    if p.adjustments:
+        doc["adjustment"] = [
+            {
+                "name": a.name,
+                "value": a.value,
+                "unit": a.unit,
+                "start": a.start,
+                "end": a.end,
+                "kind": a.kind,
+                "reason": a.reason,
+                "source": a.source,
+            }
+            for a in p.adjustments
+        ]
     if p.overrides:
         doc["override"] = [{"finding": o.finding, "reason": o.reason} for o in p.overrides]
     path = folder / "project.toml"

@@ -9,7 +9,8 @@ stacked flows, and profiles along a chain (pressure, temperature) where the ledg
 them; the ER distribution when an uncertainty analysis was run; every ledger quantity
 with the formula as the methodology writes it, its reference and its inputs, linked both
 ways (``#q-SYMBOL``: inputs link to their rows, each row lists the quantities that use
-it); parameters with their sources, defaults and override marks; findings; data quality;
+it); parameters with their sources, defaults and override marks; declared adjustments
+(name, value, unit, period, reason, source); findings; data quality;
 meter calibrations and corrections; input hashes and software versions.
 
 ``render(report)`` works from report.json alone (``verify``, a reader with only the
@@ -221,6 +222,7 @@ NAV = (
     ("ledger", "Ledger"),
     ("findings", "Findings"),
     ("parameters", "Parameters"),
+    ("adjustments", "Adjustments"),
     ("gwps", "GWPs"),
     ("data-quality", "Data quality"),
     ("calibrations", "Meter calibrations and corrections"),
@@ -607,6 +609,43 @@ def _parameters(report: Mapping[str, Any]) -> str:
     return f'<section id="parameters"><h2>Parameters</h2>{_table(head, rows)}</section>'
 
 
+def _adjustments(report: Mapping[str, Any]) -> str:
+    """The adjustments declared in the project file (``[[adjustment]]``), if any, with the
+    part of each inside the period from the ledger quantities over ``adjustment``."""
+    declared = report["project"].get("adjustments") or []
+    if not declared:
+        return ""
+    inside: dict[str, list[str]] = {}
+    for q in report["quantities"]:
+        for name, v in q.get("by_label", {}).get("adjustment", {}).items():
+            inside.setdefault(name, []).append(
+                f'<a href="#{anchor(q["symbol"])}">{esc(q["symbol"])}</a>: '
+                f"{_num(v)} {esc(q['unit'])}"
+            )
+    rows = []
+    for a in declared:
+        conv = a.get("converted") or {}
+        shown = (
+            f" ({_num(conv['value'])} {esc(str(conv['unit']))})"
+            if conv and conv.get("unit") != a["unit"]
+            else ""
+        )
+        rows.append(
+            f"<tr><td>{esc(a['name'])}</td><td>{esc(a.get('kind', ''))}</td>"
+            f'<td class="num">{_num(a["value"])}{shown}</td><td>{esc(a["unit"])}</td>'
+            f"<td>{esc(a['start'])} to {esc(a['end'])}</td><td>{esc(a['reason'])}</td>"
+            f"<td>{esc(a['source'])}</td>"
+            f"<td>{'; '.join(inside.get(a['name'], [])) or '-'}</td></tr>"
+        )
+    head = ["name", "kind", "value", "unit", "period", "reason", "source", "in this period"]
+    return (
+        '<section id="adjustments"><h2>Adjustments</h2>'
+        "<p>Declared in the project file; a positive value adds to the adjusted baseline. "
+        "The last column is the part the methodology counted inside this report's period "
+        f"(the ledger quantity, linked).</p>{_table(head, rows)}</section>"
+    )
+
+
 def _gwps(report: Mapping[str, Any]) -> str:
     rows = [
         f"<tr><td>{esc(p['from'])} to {esc(p['to'])}</td><td>{esc(g)}</td>"
@@ -760,6 +799,7 @@ def render(
         "ledger": _ledger(report, texts),
         "findings": _findings(report),
         "parameters": _parameters(report),
+        "adjustments": _adjustments(report),
         "gwps": _gwps(report),
         "data-quality": _quality(report),
         "calibrations": _calibrations(report, calibrations),

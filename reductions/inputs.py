@@ -3,7 +3,9 @@
 The engine resolves the project file against the methodology (parameters in canonical
 units with their sources, defaults, the GWP set by the methodology's rule) and hands the
 methodology an :class:`Inputs` it cannot change. Overriding a prescribed value or the
-GWP rule is recorded as a finding, never as free text.
+GWP rule is recorded as a finding, never as free text. Declared adjustments
+(``[[adjustment]]``) are checked against the kinds the methodology accepts and converted
+to the unit it reads them in (:func:`resolve_adjustments`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .errors import ParameterError, ProjectFileError, did_you_mean
+from .errors import ParameterError, PluginError, ProjectFileError, UnitError, did_you_mean
 from .factors import CDM_GWP_RULE, GWP, GWP_SETS, cdm_gwp, gwp
 from .methodology import Finding, Methodology, Parameter, Status
 from .project import Calibration, DateRange, ParameterValue, Period, Project
@@ -26,6 +28,55 @@ from .units import conversion_factor
 
 #: Dates where the CDM rule for GWPs changes (reductions achieved from that day on).
 CDM_GWP_CHANGES = (dt.date(2013, 1, 1), dt.date(2021, 1, 1))
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A declared adjustment (``[[adjustment]]``), resolved against the methodology.
+
+    ``value`` is in ``unit``, the unit the methodology reads adjustments in
+    (``Methodology.adjustment_unit``), converted with pint from ``given_value`` in
+    ``given_unit`` as the project file writes them. Signed: positive adds to the adjusted
+    baseline. ``start`` and ``end`` are local dates, both inclusive; the adjustment
+    covers all their days, inside the reporting period or not (a methodology uses the
+    part inside).
+    """
+
+    name: str
+    kind: str
+    value: float
+    unit: str
+    start: dt.date
+    end: dt.date
+    reason: str
+    source: str
+    given_value: float
+    given_unit: str
+
+    @property
+    def days(self) -> int:
+        """Days the adjustment covers (both ends included)."""
+        return (self.end - self.start).days + 1
+
+    def value_in(self, unit: str) -> float:
+        """The value in another unit of the same dimension (pint)."""
+        return self.given_value * conversion_factor(
+            self.given_unit, unit, variable=f"adjustment {self.name!r}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """For report.json: as written, and the value in the methodology's unit."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "value": self.given_value,
+            "unit": self.given_unit,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "reason": self.reason,
+            "source": self.source,
+            "converted": {"value": self.value, "unit": self.unit},
+        }
 
 
 @dataclass(frozen=True)
@@ -49,6 +100,8 @@ class Inputs:
     mapped: frozenset[str]
     calibrations: tuple[Calibration, ...] = ()
     series: Mapping[str, xr.DataArray] = field(default_factory=lambda: MappingProxyType({}))
+    #: Declared adjustments, in project-file order, values in the methodology's unit.
+    adjustments: tuple[Adjustment, ...] = ()
 
     def value(self, symbol: str) -> Any:
         """The value of a parameter, in the methodology's unit."""
@@ -296,6 +349,71 @@ def _parameter_value(decl: Parameter, raw: Any, label: str) -> ParameterValue:
         )
     out: Any = int(value) if decl.kind == "integer" else converted
     return ParameterValue(decl.symbol, out, decl.unit, source, True, unit, value)
+
+
+# --- adjustments ----------------------------------------------------------------------------
+
+
+def resolve_adjustments(project: Project, methodology: type[Methodology]) -> tuple[Adjustment, ...]:
+    """The project's ``[[adjustment]]`` checked against the methodology and converted.
+
+    A methodology that accepts no adjustments (or not this kind) refuses them, naming
+    itself; a unit of another dimension than the methodology's adjustment unit is a
+    :class:`ProjectFileError` naming ``adjustment[i].unit``.
+    """
+    if not project.adjustments:
+        return ()
+    label = project.file_label
+    accepted = methodology.adjustments
+    if not accepted:
+        first = project.adjustments[0]
+        raise ProjectFileError(
+            f"{len(project.adjustments)} adjustment(s) declared ({first.name!r} first), but "
+            f"{methodology.label()} accepts no adjustments",
+            file=label,
+            variable=first.where,
+            rule="a setting the methodology does not use is an error; remove [[adjustment]]",
+        )
+    if not methodology.adjustment_unit:
+        raise PluginError(
+            f"{methodology.label()} accepts adjustments but declares no adjustment_unit"
+        )
+    out = []
+    for a in project.adjustments:
+        if a.kind not in accepted:
+            raise ProjectFileError(
+                f"{methodology.label()} does not accept {a.kind} adjustments",
+                file=label,
+                variable=f"{a.where}.kind",
+                rule=f"it accepts {', '.join(accepted)}",
+            )
+        try:
+            factor = conversion_factor(
+                a.unit, methodology.adjustment_unit, variable=f"{a.where}.unit", where=label
+            )
+        except UnitError as exc:
+            raise ProjectFileError(
+                f"{exc.message} ({methodology.label()} reads adjustments in "
+                f"{methodology.adjustment_unit})",
+                file=label,
+                variable=f"{a.where}.unit",
+                rule=exc.rule,
+            ) from None
+        out.append(
+            Adjustment(
+                a.name,
+                a.kind,
+                a.value * factor,
+                methodology.adjustment_unit,
+                a.start,
+                a.end,
+                a.reason,
+                a.source,
+                a.value,
+                a.unit,
+            )
+        )
+    return tuple(out)
 
 
 # --- GWP ------------------------------------------------------------------------------------

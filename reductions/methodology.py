@@ -176,6 +176,14 @@ class Methodology:
     #: Whether the methodology reads meter calibration records (``inputs.calibrations``);
     #: records given to one that does not are an error, never ignored.
     uses_calibrations: ClassVar[bool] = False
+    #: Kinds of project-file ``[[adjustment]]`` the methodology accepts
+    #: (``("non-routine",)``; ``reductions.project.ADJUSTMENT_KINDS``) and reads from
+    #: ``inputs.adjustments``; a project declaring one for a methodology that does not
+    #: accept it is an error, never ignored.
+    adjustments: ClassVar[tuple[str, ...]] = ()
+    #: The unit the methodology reads adjustments in (``"MWh"``): each adjustment's value
+    #: is converted to it with pint once, when the project is resolved.
+    adjustment_unit: ClassVar[str] = ""
 
     def applicability(self, inputs: Inputs) -> Sequence[Finding]:
         """The methodology's applicability conditions, each a finding."""

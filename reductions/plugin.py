@@ -21,7 +21,7 @@ from .errors import (
     did_you_mean,
 )
 from .factors import GWP
-from .inputs import Inputs
+from .inputs import Adjustment, Inputs
 from .ledger import Ledger, LedgerError, Quantity
 from .methodology import (
     Equation,
@@ -49,6 +49,7 @@ from .rules import ParameterValue as ParameterFill
 __all__ = [
     "GWP",
     "NO_FILL",
+    "Adjustment",
     "ApplicabilityError",
     "Calibration",
     "Constant",

@@ -6,13 +6,17 @@ sources, and the monitoring tables: each ``[monitoring.<table>]`` with its files
 column, time zone, label, interval, kind and period, and the column, unit and dimensions
 of each variable. The single-table short form ``[monitoring]`` with
 ``[monitoring.variables]`` is the table ``monitoring``. Paths are relative to the project
-file. Once read, the project is frozen; nothing downstream changes it.
+file. Declared adjustments (``[[adjustment]]``: a non-routine adjustment of an adjusted
+baseline, with its value and unit, days, reason and source) are read and checked here and
+resolved against the methodology in :mod:`reductions.inputs`. Once read, the project is
+frozen; nothing downstream changes it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -23,9 +27,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .errors import ProjectFileError, did_you_mean
+from .errors import ProjectFileError, UnitError, did_you_mean
 from .methodology import PERIOD_KINDS, PeriodKind
 from .timeutil import REPORTING, interval_offset, local_midnight_utc, parse_timezone
+from .units import parse_unit
 
 #: Name of the table of the single-table short form.
 SHORT_FORM = "monitoring"
@@ -49,6 +54,10 @@ TABLE_KEYS = frozenset(
         "chunks",
     }
 )
+#: Kinds of ``[[adjustment]]`` a project file may declare. Routine adjustments (weather,
+#: production) come from the methodology's model, never from the project file.
+ADJUSTMENT_KINDS = ("non-routine",)
+ADJUSTMENT_KEYS = frozenset({"name", "value", "unit", "start", "end", "kind", "reason", "source"})
 DIMENSION_NAMES = (
     "meter",
     "custody_point",
@@ -201,6 +210,31 @@ class ParameterValue:
 
 
 @dataclass(frozen=True)
+class AdjustmentSpec:
+    """An ``[[adjustment]]`` as the project file writes it (value in its own unit).
+
+    ``value`` is signed: positive adds to the adjusted baseline. ``start`` and ``end`` are
+    local dates, both inclusive. ``where`` names it in messages (``adjustment[1]``,
+    counted from 0 as TOML arrays are elsewhere in this library). The methodology's unit
+    and the converted value are :class:`reductions.inputs.Adjustment`.
+    """
+
+    name: str
+    value: float
+    unit: str
+    start: dt.date
+    end: dt.date
+    kind: str
+    reason: str
+    source: str
+    where: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
 class Override:
     finding: str
     reason: str
@@ -221,6 +255,9 @@ class Project:
     overrides: tuple[Override, ...] = ()
     baseline: DateRange | None = None
     short_form: bool = False
+    #: ``[[adjustment]]`` as written, in file order (checked against the methodology by
+    #: :func:`reductions.inputs.resolve_adjustments`).
+    adjustments: tuple[AdjustmentSpec, ...] = ()
     #: An ex-ante estimate from expected annual values ([estimate]), not monitored data.
     estimate: bool = False
     #: ``[uncertainty]`` as written (checked against the methodology by
@@ -419,7 +456,15 @@ def project_from_dict(
 
     ``data`` gives in-memory data per table name, in place of files.
     """
-    known = {"project", "period", "parameters", "monitoring", "override", "uncertainty"}
+    known = {
+        "project",
+        "period",
+        "parameters",
+        "monitoring",
+        "override",
+        "uncertainty",
+        "adjustment",
+    }
     unknown = sorted(set(doc) - known)
     if unknown:
         raise ProjectFileError(
@@ -503,7 +548,99 @@ def project_from_dict(
         baseline,
         short_form=SHORT_FORM in tables and len(tables) == 1 and _is_short(mon),
         uncertainty=freeze(_table(doc, "uncertainty", label, required=False)),
+        adjustments=_adjustments(doc.get("adjustment"), period, label),
     )
+
+
+def _adjustments(raw: Any, period: Period, label: str) -> tuple[AdjustmentSpec, ...]:
+    """``[[adjustment]]`` tables, each checked: keys, a unique name, a finite value with a
+    unit pint knows, a period that ends after it starts and meets the reporting period, a
+    known kind, and a reason and a source (an adjustment without the calculation it comes
+    from cannot be audited)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list | tuple):
+        raise ProjectFileError(
+            "adjustments are an array of tables",
+            file=label,
+            variable="adjustment",
+            rule="write each as [[adjustment]] (double brackets)",
+        )
+    out: list[AdjustmentSpec] = []
+    names: dict[str, str] = {}
+    for i, a in enumerate(raw):
+        at = f"adjustment[{i}]"
+        if not isinstance(a, Mapping):
+            raise ProjectFileError(
+                "each adjustment is a table", file=label, variable=at, rule="[[adjustment]]"
+            )
+        known_keys(a, ADJUSTMENT_KEYS, at, label)
+        text: dict[str, str] = {}
+        for key in ("name", "reason", "source"):
+            val = _require(a, key, at, label)
+            if not isinstance(val, str) or not val.strip():
+                raise ProjectFileError(
+                    f"{key} must be a non-empty string, not {val!r}",
+                    file=label,
+                    variable=f"{at}.{key}",
+                    rule="an adjustment names itself, why it is made (reason) and the "
+                    "engineering calculation or record it comes from (source)",
+                )
+            text[key] = val.strip()
+        name = text["name"]
+        if name in names:
+            raise ProjectFileError(
+                f"adjustment name {name!r} is also the name of {names[name]}",
+                file=label,
+                variable=f"{at}.name",
+                rule="each adjustment has its own name",
+            )
+        names[name] = at
+        value = _number(a, "value", at, label)
+        if not math.isfinite(value):
+            raise ProjectFileError(
+                f"{value!r} is not a finite number", file=label, variable=f"{at}.value"
+            )
+        unit = _require(a, "unit", at, label)
+        try:
+            parse_unit(unit, variable=f"{at}.unit", where=label)
+        except UnitError as exc:
+            raise ProjectFileError(
+                exc.message, file=label, variable=f"{at}.unit", rule=exc.rule
+            ) from None
+        start = _date(_require(a, "start", at, label), f"{at}.start", label)
+        end = _date(_require(a, "end", at, label), f"{at}.end", label)
+        if end < start:
+            raise ProjectFileError(
+                f"adjustment {name!r} ends ({end}) before it starts ({start})",
+                file=label,
+                variable=f"{at}.end",
+            )
+        if not DateRange(start, end).overlaps(period.dates()):
+            raise ProjectFileError(
+                f"adjustment {name!r} ({start} to {end}) is outside the reporting period "
+                f"({period.start} to {period.end})",
+                file=label,
+                variable=f"{at}.start" if start > period.end else f"{at}.end",
+                rule="an adjustment applies to days of the reporting period (one that runs "
+                "past it is spread over all its days, and the days outside belong to other "
+                "reports)",
+            )
+        kind = a.get("kind", ADJUSTMENT_KINDS[0])
+        if kind not in ADJUSTMENT_KINDS:
+            raise ProjectFileError(
+                f"unknown kind {kind!r}{did_you_mean(str(kind), ADJUSTMENT_KINDS)}",
+                file=label,
+                variable=f"{at}.kind",
+                rule=f"one of {ADJUSTMENT_KINDS}; routine adjustments come from the "
+                "methodology's model",
+            )
+        out.append(
+            AdjustmentSpec(
+                name, value, str(unit).strip(), start, end, kind, text["reason"], text["source"], at
+            )
+        )
+    return tuple(out)
 
 
 def _is_short(mon: Mapping[str, Any]) -> bool:

@@ -3,6 +3,8 @@
 The report holds everything an auditor needs to rerun and check a result (DESIGN.md,
 "Files"): the project, methodology and version, periods, totals and per-interval values,
 every ledger quantity with its equation and inputs, every parameter with its source, the
+declared adjustments (``project.adjustments``: as written and in the methodology's unit),
+the
 GWPs and the rule that chose them, the findings (applicability, data sufficiency,
 balances, overrides), the data-quality record of every table, the sha256 of every input
 file (named relative to the project file), the software versions, and a digest of its own
@@ -218,6 +220,11 @@ def build_report(result: Result, created: str | None = None) -> dict[str, Any]:
             "name": project.name,
             "file": project.path.name if project.path is not None else None,
             **_allowances(project),
+            **(
+                {"adjustments": [a.as_dict() for a in result.inputs.adjustments]}
+                if result.inputs.adjustments
+                else {}
+            ),
         },
         "kind": "ex-ante estimate from expected annual values, not a monitored result"
         if project.estimate

@@ -24,7 +24,7 @@ from xarray.structure.alignment import AlignmentError
 
 from . import registry
 from .errors import ApplicabilityError, InputError, MonitoringDataError
-from .inputs import GwpChoice, Inputs, resolve_parameters, select_gwp
+from .inputs import GwpChoice, Inputs, resolve_adjustments, resolve_parameters, select_gwp
 from .ledger import TOTALS, Ledger, LedgerError, Quantity, TimeAxis, ledger_inputs
 from .methodology import Finding, Methodology, Status
 from .monitoring import DataQuality, load, series_for
@@ -204,6 +204,7 @@ def resolve(
         project.baseline,
         project.mapped(),
         calibrations,
+        adjustments=resolve_adjustments(project, methodology),
     )
     return methodology, base, findings + gwp_findings, choices
 
@@ -505,6 +506,7 @@ def quantify(
     tables: Mapping[str, Mapping[str, Any]] | None = None,
     name: str = "in-memory project",
     overrides: Mapping[str, str] | None = None,
+    adjustments: Sequence[Mapping[str, Any]] | None = None,
     available: Available | None = None,
 ) -> Result:
     """Quantify a project from Python objects, with no file: the same result as a project file.
@@ -528,6 +530,10 @@ def quantify(
         ``label``, ``time``, ``period``, ``kind``, ``variables``...). By default the
         variables are the data's columns that the methodology monitors, timestamps label
         the start of their interval, and the interval is inferred.
+    adjustments
+        Declared adjustments, each as a project file's ``[[adjustment]]`` table
+        (``name``, ``value``, ``unit``, ``start``, ``end``, ``kind``, ``reason``,
+        ``source``), for a methodology that accepts them.
     """
     single = isinstance(monitoring, xr.Dataset) or not isinstance(monitoring, Mapping)
     data = {"data": monitoring} if single else dict(monitoring)
@@ -564,6 +570,8 @@ def quantify(
         "monitoring": mon,
         "override": [{"finding": k, "reason": v} for k, v in (overrides or {}).items()],
     }
+    if adjustments:
+        doc["adjustment"] = [dict(a) for a in adjustments]
     if version is not None:
         doc["project"]["methodology_version"] = version
     if gwp is not None:

@@ -22,7 +22,12 @@ from hypothesis import strategies as st
 
 from methodologies.efficiency.ipmvp_option_c import MODEL_FINDING, IPMVPOptionC, model_of
 from reductions import registry
-from reductions.errors import ApplicabilityError, MonitoringDataError, ParameterError
+from reductions.errors import (
+    ApplicabilityError,
+    MonitoringDataError,
+    ParameterError,
+    ProjectFileError,
+)
 from reductions.report import digest
 from reductions.run import Result, quantify, run_project
 from reductions.testing import check_methodology, check_result
@@ -150,15 +155,19 @@ def test_savings_identity_for_every_input(
     saving: float, noise: float, seed: int, nra: float
 ) -> None:
     """AE = E_adj - E_rep in every reporting interval, E_adj = routine + NRA, and the NRA
-    spread over its days sums to the part of its period inside the reporting period."""
-    params = {
-        "NRA_1": {"value": nra, "unit": "kWh", "source": "test"},
-        "NRA_1_start": dt.date(2023, 11, 1),
-        "NRA_1_end": dt.date(2024, 1, 30),
-        "NRA_1_reason": "test",
+    spread over its days sums to the part of its period inside the reporting period (an
+    [[adjustment]] running past the period's end: 61 of its 91 days are inside)."""
+    adjustment = {
+        "name": "test",
+        "value": nra,
+        "unit": "kWh",
+        "start": dt.date(2023, 11, 1),
+        "end": dt.date(2024, 1, 30),
+        "reason": "test",
+        "source": "test",
     }
     try:
-        r = run(frames(saving, noise, seed), params)
+        r = run(frames(saving, noise, seed), adjustments=[adjustment])
     except ParameterError as exc:  # TDL 3(b) needs less project use than baseline use
         assert "option 3" in str(exc) and saving < 0.2
         return
@@ -279,23 +288,24 @@ def test_fuel_through_tool03() -> None:
 
 
 def test_nra_needs_period_reason_and_source() -> None:
-    with pytest.raises(ParameterError, match="NRA_1_reason"):
-        run(
-            parameters={
-                "NRA_1": {"value": 1.0, "unit": "MWh", "source": "x"},
-                "NRA_1_start": dt.date(2023, 1, 1),
-                "NRA_1_end": dt.date(2023, 2, 1),
-            }
-        )
-    with pytest.raises(ParameterError, match="no source"):
-        run(
-            parameters={
-                "NRA_1": 1.0,
-                "NRA_1_start": dt.date(2023, 1, 1),
-                "NRA_1_end": dt.date(2023, 2, 1),
-                "NRA_1_reason": "r",
-            }
-        )
+    """An adjustment without a reason, or without a source, is refused by name (the
+    NRA_k parameter slots these checks were on are now [[adjustment]];
+    tests/test_adjustments.py checks every other rule)."""
+    adjustment = {
+        "name": "a",
+        "value": 1.0,
+        "unit": "MWh",
+        "start": dt.date(2023, 1, 1),
+        "end": dt.date(2023, 2, 1),
+        "reason": "r",
+        "source": "x",
+    }
+    no_reason = {k: v for k, v in adjustment.items() if k != "reason"}
+    with pytest.raises(ProjectFileError, match=r"adjustment\[0\]\.reason"):
+        run(adjustments=[no_reason])
+    no_source = {k: v for k, v in adjustment.items() if k != "source"}
+    with pytest.raises(ProjectFileError, match=r"adjustment\[0\]\.source"):
+        run(adjustments=[no_source])
 
 
 # --- the example, the report and verify --------------------------------------------------
@@ -315,6 +325,8 @@ def test_example_runs_and_verifies(registered: None, tmp_path: Path) -> None:
     nra = result.ledger["NRA"]
     assert nra.total() == pytest.approx(27.6, rel=1e-12)
     assert any("new server room" in n and "source:" in n for n in nra.notes)
+    (adj,) = result.inputs.adjustments
+    assert adj.name == "new server room" and adj.value == pytest.approx(27.6, rel=1e-15)
     paths = result.write(tmp_path / "out")
     report = json.loads(paths["report"].read_text(encoding="utf-8"))
     stored = next(f for f in report["findings"] if f["name"] == MODEL_FINDING)

@@ -35,11 +35,13 @@ What is implemented
   quantities (``mu``, ``beta_HDD``, ``beta_CDD``, ``T_bp_H``, ``T_bp_C``). ``verify``
   compares the stored model with the refit (:mod:`reductions.verify`).
 - Routine adjustment: the model on the reporting period's weather, per reporting interval
-  (``E_adj_routine``). Non-routine adjustments ``NRA_1``..``NRA_3``: each a declared
-  energy (signed; added to the baseline side), its period (``NRA_k_start``,
-  ``NRA_k_end``), its reason (``NRA_k_reason``) and source (the ``source`` of
-  ``NRA_k``), spread evenly over the days of its period (the part outside the reporting
-  period belongs to other reports); the ledger quantity ``NRA`` lists each in its notes.
+  (``E_adj_routine``). Non-routine adjustments are declared in the project file
+  (``[[adjustment]]``, kind ``non-routine``; :mod:`reductions.project`): each a named
+  energy (signed; added to the baseline side) with its unit, its days (``start``,
+  ``end``), its reason and its source, spread evenly over its days (the part outside the
+  reporting period belongs to other reports). The ledger quantity ``NRA_k`` holds each
+  adjustment per interval (dimension ``adjustment``, labelled by name), ``NRA`` their sum,
+  with each adjustment in its notes; report.json lists them under ``project.adjustments``.
 - Avoided energy AE = E_adj - E_rep, E_adj = E_adj_routine + NRA.
 - Emissions: the IPMVP avoided energy maps to BE and PE as BE = emissions of the adjusted
   baseline energy, PE = emissions of the measured reporting-period energy, LE = 0, so that
@@ -74,6 +76,7 @@ import xarray as xr
 
 from reductions.baselines import ChangePointFit, ChangePointModel, fit_billing, fit_daily
 from reductions.plugin import (
+    Adjustment,
     ApplicabilityError,
     Equation,
     Finding,
@@ -102,9 +105,11 @@ from .equations import (
 )
 
 ID = "ipmvp.option-c"
-#: Non-routine adjustment slots NRA_1..NRA_N.
-N_NRA = 3
 MODEL_FINDING = f"{ID}.baseline_model"
+NRA_REFERENCE = (
+    "IPMVP 2022 non-routine adjustments (project file [[adjustment]], each spread evenly "
+    "over the days of its period)"
+)
 FIT_CLAUSE = "CalTRACK v2.0 3.4.1-3.4.3 (OLS, balance-point grid search, selection)"
 NO_FILL = NoFill(
     "CalTRACK v2.0 2.2.1.3 and 3.5.3.1: no counterfactual without data; a gap is an error"
@@ -118,39 +123,6 @@ ELECTRICITY_ONLY = (
     "TDL_host_age",
 )
 FUEL_ONLY = ("EF_CO2",)
-
-
-def _nra_parameters() -> tuple[Parameter, ...]:
-    out: list[Parameter] = []
-    for k in range(1, N_NRA + 1):
-        out += [
-            Parameter(
-                f"NRA_{k}",
-                f"Non-routine adjustment {k}: energy added to the baseline over its period "
-                "(negative to remove); give its source",
-                unit="MWh",
-                required=False,
-            ),
-            Parameter(
-                f"NRA_{k}_start",
-                f"First day of non-routine adjustment {k}",
-                kind="date",
-                required=False,
-            ),
-            Parameter(
-                f"NRA_{k}_end",
-                f"Last day of non-routine adjustment {k}",
-                kind="date",
-                required=False,
-            ),
-            Parameter(
-                f"NRA_{k}_reason",
-                f"Why non-routine adjustment {k} is made (free text)",
-                kind="choice",
-                required=False,
-            ),
-        ]
-    return tuple(out)
 
 
 class IPMVPOptionC(Methodology):
@@ -192,6 +164,8 @@ class IPMVPOptionC(Methodology):
     gwp_rule = "none"
     gases = ()
     baseline_may_overlap = False
+    adjustments = ("non-routine",)
+    adjustment_unit = "MWh"
     parameters = (
         Parameter(
             "carrier",
@@ -257,7 +231,6 @@ class IPMVPOptionC(Methodology):
             minimum=0.0,
             required=False,
         ),
-        *_nra_parameters(),
     )
     monitoring = (
         Variable(
@@ -291,9 +264,11 @@ class IPMVPOptionC(Methodology):
         heating_degree_days_reporting,
         cooling_degree_days_reporting,
         routinely_adjusted_baseline,
+        Equation(NRA_REFERENCE, "NRA_i = sum_k NRA_k,i"),
         Equation(
-            "IPMVP 2022 non-routine adjustments",
-            "NRA_i = sum_k NRA_k x (days of k in interval i) / (days of k)",
+            NRA_REFERENCE,
+            "NRA_k,i = V_k x (days of adjustment k in interval i) / (days of adjustment k), "
+            "V_k its declared value",
         ),
         adjusted_baseline_energy,
         avoided_energy,
@@ -373,31 +348,6 @@ class IPMVPOptionC(Methodology):
                     variable=f"parameters.{s}",
                     rule=f"{ID}: TOOL05 (electricity) or TOOL03 (fuel) needs it",
                 )
-        for k in range(1, N_NRA + 1):
-            parts = [f"NRA_{k}", f"NRA_{k}_start", f"NRA_{k}_end", f"NRA_{k}_reason"]
-            have = [s in inputs.parameters for s in parts]
-            if any(have) and not all(have):
-                missing = [s for s, h in zip(parts, have, strict=True) if not h]
-                raise ParameterError(
-                    f"non-routine adjustment {k} is incomplete: {', '.join(missing)} missing",
-                    variable=f"parameters.{missing[0]}",
-                    rule="each non-routine adjustment has a value (with unit and source), "
-                    "a period (start, end) and a reason",
-                )
-            if all(have):
-                pv = inputs.parameters[f"NRA_{k}"]
-                if pv.source.startswith("project file"):
-                    raise ParameterError(
-                        f"non-routine adjustment {k} names no source",
-                        variable=f"parameters.NRA_{k}",
-                        rule="NRA_k = {value =, unit =, source =}: the engineering analysis "
-                        "or record it comes from",
-                    )
-                if inputs.value(f"NRA_{k}_end") < inputs.value(f"NRA_{k}_start"):
-                    raise ParameterError(
-                        f"non-routine adjustment {k} ends before it starts",
-                        variable=f"parameters.NRA_{k}_end",
-                    )
 
     # --- quantification ------------------------------------------------------------------
 
@@ -514,15 +464,30 @@ class IPMVPOptionC(Methodology):
                     extensive=False,
                 )
         ledger.apply(routinely_adjusted_baseline)
-        values, notes, used = _non_routine(inputs, E_rep)
+        parts, notes = _non_routine(inputs.adjustments, E_rep, inputs.period.timezone)
+        if parts.shape[1]:
+            ledger.add(
+                "NRA_k",
+                xr.DataArray(
+                    parts,
+                    dims=("time", "adjustment"),
+                    coords={**E_rep.coords, "adjustment": [a.name for a in inputs.adjustments]},
+                ),
+                "MWh",
+                NRA_REFERENCE,
+                (),
+                "Each non-routine adjustment in each reporting interval",
+            )
+            nra = E_rep.copy(data=parts.sum(axis=1))
+            used: tuple[str, ...] = ("NRA_k",)
+        else:
+            nra = E_rep.copy(data=np.zeros(E_rep.sizes["time"]))
+            used = ()
         ledger.add(
             "NRA",
-            E_rep.copy(data=values),
+            nra,
             "MWh",
-            self.reference(
-                "non-routine adjustments, declared in the project file; each "
-                "spread evenly over the days of its period"
-            ),
+            NRA_REFERENCE if used else f"{NRA_REFERENCE}: none declared",
             used,
             "Non-routine adjustments added to the baseline",
             notes=notes,
@@ -695,37 +660,31 @@ def _model_finding(model: ChangePointModel) -> Finding:
 
 
 def _non_routine(
-    inputs: Inputs, E_rep: xr.DataArray
-) -> tuple[np.ndarray, tuple[str, ...], tuple[str, ...]]:
-    """Declared non-routine adjustments per reporting interval, their notes and symbols."""
-    tz = inputs.period.timezone
+    adjustments: Sequence[Adjustment], E_rep: xr.DataArray, tz: dt.tzinfo
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each declared non-routine adjustment per reporting interval (time x adjustment,
+    MWh), spread evenly over its days, and a note on each."""
     starts = _local_days(E_rep["time"].values, tz)
     ends = _local_days(E_rep["time_end"].values, tz)
-    out = np.zeros(starts.size)
+    out = np.zeros((starts.size, len(adjustments)))
     notes: list[str] = []
-    used: list[str] = []
-    for k in range(1, N_NRA + 1):
-        if f"NRA_{k}" not in inputs.parameters:
-            continue
-        pv = inputs.parameters[f"NRA_{k}"]
-        a = pd.Timestamp(inputs.value(f"NRA_{k}_start"))
-        b = pd.Timestamp(inputs.value(f"NRA_{k}_end")) + pd.Timedelta(days=1)
-        per_day = float(pv.value) / ((b - a) / pd.Timedelta(days=1))
+    for k, adj in enumerate(adjustments):
+        a = pd.Timestamp(adj.start)
+        b = pd.Timestamp(adj.end) + pd.Timedelta(days=1)
+        per_day = adj.value / adj.days
         lo = np.maximum(starts.values, a.to_datetime64())
         hi = np.minimum(ends.values, b.to_datetime64())
         overlap = np.clip((hi - lo) / np.timedelta64(1, "D"), 0.0, None)
-        part = per_day * overlap
-        out += part
-        used.append(f"NRA_{k}")
-        given = f"{pv.given_value} {pv.given_unit}" if pv.given_unit else f"{pv.value} MWh"
+        out[:, k] = per_day * overlap
         notes.append(
-            f"NRA_{k}: {given} ({float(pv.value):.6g} MWh) over {a.date()} to "
-            f"{(b - pd.Timedelta(days=1)).date()}; {float(part.sum()):.6g} MWh in this period; "
-            f"reason: {inputs.value(f'NRA_{k}_reason')}; source: {pv.source}"
+            f"{adj.name}: {adj.given_value:g} {adj.given_unit} ({adj.value:.6g} {adj.unit}) "
+            f"over {adj.start} to {adj.end} ({adj.days} d); "
+            f"{float(out[:, k].sum()):.6g} {adj.unit} in this period; "
+            f"reason: {adj.reason}; source: {adj.source}"
         )
-    if not used:
+    if not adjustments:
         notes.append("no non-routine adjustment declared")
-    return out, tuple(notes), tuple(used)
+    return out, tuple(notes)
 
 
 def model_of(findings: Sequence[Any]) -> ChangePointModel | None:
