@@ -184,9 +184,14 @@ def adapt(
             overrides.append(o)
         else:
             dropped.append(f"override of {o.finding!r} (a finding of another methodology)")
+    adjustments = tuple(a for a in project.adjustments if a.kind in target.adjustments)
+    for a in project.adjustments:
+        if a.kind not in target.adjustments:
+            dropped.append(f"[[adjustment]] {a.name!r} ({label} accepts no {a.kind} adjustments)")
     adapted = dataclasses.replace(
         project,
         methodology=target.id,
+        adjustments=adjustments,
         methodology_version=target.version,
         gwp=gwp,
         baseline=baseline,

@@ -337,3 +337,16 @@ def test_adapt_drops_calibrations_for_a_target_that_does_not_read_them() -> None
     assert any(t.calibrations for t in project.tables.values())
     assert adapted.methodology == "cdm.acm0002" and adapted.methodology_version == "22.0"
     assert [s for s, _ in how.missing] == ["project_activity", "technology", "crediting_period"]
+
+
+def test_adjustments_are_not_carried_to_a_methodology_without_them() -> None:
+    """ipmvp.option-c accepts non-routine adjustments and cdm.acm0002 does not: adapting
+    the building example to ACM0002 drops its [[adjustment]] tables and says so."""
+    project = load_project(REPO / "examples" / "ipmvp-option-c-building" / "project.toml")
+    assert project.adjustments
+    adapted, a = adapt(project, ACM0002)
+    assert adapted.adjustments == ()
+    assert [x for x in a.dropped if "[[adjustment]]" in x] == [
+        f"[[adjustment]] {adj.name!r} (cdm.acm0002 v22.0 accepts no non-routine adjustments)"
+        for adj in project.adjustments
+    ]
