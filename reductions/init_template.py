@@ -152,6 +152,21 @@ def template(cls: type[Methodology]) -> str:
         out += [""] + _parameter_lines(p)
     for k in periods:
         out += _table(k, k, [v for v in cls.monitoring if v.period == k])
+    if cls.adjustments:
+        out += [
+            "",
+            f"# Adjustments this methodology accepts ({', '.join(cls.adjustments)}), one table",
+            "# each, spread evenly over their days:",
+            "# [[adjustment]]",
+            '# name = "<unique name>"',
+            "# value = 0.0                   # signed: + adds to the adjusted baseline",
+            f'# unit = "{cls.adjustment_unit}"',
+            "# start = 2024-01-01",
+            "# end = 2024-12-31",
+            f'# kind = "{cls.adjustments[0]}"',
+            '# reason = "<why>"',
+            '# source = "<the calculation or document>"',
+        ]
     out += [
         "",
         "# A failed applicability condition may be set aside on the record (the result is",

@@ -97,3 +97,25 @@ def test_cli_init(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert "--force" in capsys.readouterr().err
     assert main(["init", "cdm.acm0002", "-o", str(target), "--force"]) == 0
     assert main(["init", "no.such"]) == 2
+
+
+def test_template_shows_adjustments_where_accepted(tmp_path: Path) -> None:
+    """ipmvp.option-c accepts non-routine adjustments: its template carries a commented
+    [[adjustment]] table that, uncommented and filled, reads back; cdm.acm0002's has none."""
+    ipmvp = template(registry.get("ipmvp.option-c"))
+    assert "# [[adjustment]]" in ipmvp and '# unit = "MWh"' in ipmvp
+    assert "[[adjustment]]" not in template(registry.get("cdm.acm0002"))
+    lines = ipmvp.splitlines()
+    i = lines.index("# [[adjustment]]")
+    block = [ln[2:] for ln in lines[i : i + 9]]
+    doc = tomllib.loads("\n".join(block))
+    assert set(doc["adjustment"][0]) == {
+        "name",
+        "value",
+        "unit",
+        "start",
+        "end",
+        "kind",
+        "reason",
+        "source",
+    }
