@@ -95,17 +95,45 @@ class RowLabels:
     A line-numbered file (CSV, Excel) labels a row ``"file.csv:12"`` (line 1 is the
     header; for Excel ``"file.xlsx[Sheet]:12"``, Excel's row number); NetCDF labels it by
     its index along time, ``"file.nc[5]"``.
+
+    The rows of one file numbered consecutively (``for_file``) are held as their first
+    number and count: their arrays (``file_id``, ``line``) are built only if asked for
+    (rows taken in another order, or joined with another file's).
     """
 
     def __init__(
         self, files: list[str], csv: list[bool], file_id: np.ndarray, line: np.ndarray
     ) -> None:
-        self.files, self.csv, self.file_id, self.line = files, csv, file_id, line
+        self.files, self.csv = files, csv
+        self._file_id: np.ndarray | None = file_id
+        self._line: np.ndarray | None = line
+        self._first, self._n = 0, int(line.size)
 
     @classmethod
     def for_file(cls, label: str, n: int, csv: bool) -> RowLabels:
         first = 2 if csv else 0  # CSV: line 1 is the header; NetCDF: index along time
-        return cls([label], [csv], np.zeros(n, dtype=np.int64), np.arange(first, first + n))
+        return cls._consecutive([label], [csv], first, n)
+
+    @classmethod
+    def _consecutive(cls, files: list[str], csv: list[bool], first: int, n: int) -> RowLabels:
+        """Rows ``first`` to ``first + n - 1`` of the (only) file."""
+        rows = cls.__new__(cls)
+        rows.files, rows.csv = files, csv
+        rows._file_id, rows._line = None, None
+        rows._first, rows._n = int(first), int(n)
+        return rows
+
+    @property
+    def file_id(self) -> np.ndarray:
+        if self._file_id is None:
+            self._file_id = np.zeros(self._n, dtype=np.int64)
+        return self._file_id
+
+    @property
+    def line(self) -> np.ndarray:
+        if self._line is None:
+            self._line = np.arange(self._first, self._first + self._n)
+        return self._line
 
     @classmethod
     def numbered(cls, label: str, line: np.ndarray) -> RowLabels:
@@ -126,9 +154,19 @@ class RowLabels:
         )
 
     def __len__(self) -> int:
-        return int(self.line.size)
+        return self._n if self._line is None else int(self._line.size)
 
     def __getitem__(self, key: Any) -> Any:
+        if self._line is None and isinstance(key, int | np.integer):
+            i = int(key) + (self._n if key < 0 else 0)
+            if not 0 <= i < self._n:
+                raise IndexError(f"index {int(key)} is out of bounds for {self._n} rows")
+            n = self._first + i
+            return f"{self.files[0]}:{n}" if self.csv[0] else f"{self.files[0]}[{n}]"
+        if self._line is None and isinstance(key, slice):
+            r = range(self._n)[key]
+            if r.step == 1:
+                return RowLabels._consecutive(self.files, self.csv, self._first + r.start, len(r))
         if isinstance(key, int | np.integer):
             f = int(self.file_id[key])
             n = int(self.line[key])
@@ -837,7 +875,9 @@ def _read_netcdf(
         # With an offset in the CF units xarray has applied it: the values are UTC. Without
         # one they are local times of the time zone, like a CSV's naive timestamps.
         exact = bool(CF_OFFSET.search(str(tvar.encoding.get("units", ""))))
-        times = tvals.astype("datetime64[ns]")
+        # Arrays just read from the file: ours, so converted without a copy when they are
+        # already of the type wanted.
+        times = tvals.astype("datetime64[ns]", copy=False)
         numbers: dict[str, np.ndarray] = {}
         units: dict[str, str] = {}
         for name in (*numeric, *keys):
@@ -860,7 +900,7 @@ def _read_netcdf(
                     variable=name,
                     rule="monitored values are numbers",
                 )
-            numbers[name] = arr.astype(np.float64)
+            numbers[name] = arr.astype(np.float64, copy=False)
             if "units" in var.attrs:
                 units[name] = str(var.attrs["units"])
         text = {}

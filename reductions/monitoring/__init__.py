@@ -151,6 +151,8 @@ class LoadedTable:
     #: A table read in chunks (``chunks``; reductions.streaming), already reduced to the
     #: resolutions its variables declare; ``groups`` is then empty.
     streamed: Streamed | None = None
+    #: Fixed-step grids of the whole period, built once for its parts (``_grid``).
+    grids: dict[Any, tuple[np.ndarray, np.ndarray] | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -561,6 +563,10 @@ def _naming_table(spec: TableSpec, project_file: str) -> Iterator[None]:
 
 def _read_memory(spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
     data = spec.data
+    if isinstance(data, xr.Dataset):
+        direct = _read_dataset(data, spec, numeric, keys)
+        if direct is not None:
+            return direct
     what = f"<{type(data).__name__}>"
     if isinstance(data, xr.Dataset):
         frame = data.to_dataframe().reset_index()
@@ -655,6 +661,57 @@ def _read_memory(spec: TableSpec, numeric: list[str], keys: list[str]) -> Table:
         numbers[c] = col
     text = {k: frame[k].astype(str).to_numpy() for k in keys}
     return Table(to_utc_naive(stamps), rows, numbers, text, units, {})
+
+
+def _read_dataset(
+    data: xr.Dataset, spec: TableSpec, numeric: list[str], keys: list[str]
+) -> Table | None:
+    """A Dataset along one time dimension whose mapped variables are already numbers,
+    taken as it is: its arrays without a DataFrame round trip, parsing or copies (the
+    values are read-only views of the Dataset's own arrays, so nothing downstream can
+    write into the caller's data).
+
+    ``None`` when the Dataset is not of that shape, or when anything would be an error
+    (a missing time, a variable that is not there, a local time that does not exist):
+    ``_read_memory`` then takes its general path, which names the problem exactly as it
+    always has. The values taken here are those that path would give.
+    """
+    if len(data.dims) != 1 or spec.time not in data.variables:
+        return None
+    (dim,) = data.dims
+    tvar = data.variables[spec.time]
+    if tvar.dims != (dim,) or tvar.dtype.kind != "M":
+        return None
+    for c in (*numeric, *keys):
+        if c not in data.variables or data.variables[c].dims != (dim,):
+            return None
+    for c in numeric:
+        if data.variables[c].dtype.kind not in "fiu":
+            return None
+    local = np.asarray(tvar.values).astype("datetime64[ns]", copy=False)
+    if local.size == 0 or np.isnat(local).any():
+        return None
+    tz = spec.timezone
+    if isinstance(tz, dt.timezone):
+        offset = tz.utcoffset(None)
+        times = local - np.timedelta64(int(offset.total_seconds() * 1e6), "us")
+    else:
+        try:
+            times = to_utc_naive(pd.DatetimeIndex(local).tz_localize(tz))
+        except ValueError:
+            return None
+    numbers: dict[str, np.ndarray] = {}
+    for c in numeric:
+        raw = np.asarray(data.variables[c].values)
+        col = np.asarray(raw, dtype=np.float64)
+        if np.may_share_memory(col, raw):
+            col = col.view()
+            col.flags.writeable = False
+        numbers[c] = col
+    text = {k: pd.Series(np.asarray(data.variables[k].values)).astype(str).to_numpy() for k in keys}
+    units = {str(k): str(v.attrs["units"]) for k, v in data.variables.items() if "units" in v.attrs}
+    rows = RowLabels.for_file(f"<{type(data).__name__}>", int(local.size), csv=False)
+    return Table(times, rows, numbers, text, units, {})
 
 
 def _load_table(
@@ -801,9 +858,11 @@ def series_for(
             )
             selected = []
             for g in lt.groups:
+                # Starts and ends never decrease (rows in time order, intervals of one
+                # length or calendar steps): the rows outside are counted by bisection.
                 before, after = (
-                    np.count_nonzero(g.prepared.end <= flo) if flo is not None else 0,
-                    np.count_nonzero(g.prepared.start >= fhi),
+                    np.searchsorted(g.prepared.end, flo, side="right") if flo is not None else 0,
+                    g.prepared.start.size - np.searchsorted(g.prepared.start, fhi, side="left"),
                 )
                 tq.rows_before += int(before)
                 tq.rows_after += int(after)
@@ -828,20 +887,29 @@ def series_for(
             tq.intervals = int(selected[0][1].start.size)
             for symbol in spec.variables:
                 decl = declared[symbol]
-                arr, start, end, coords = _stack(lt, symbol, selected, spec, text)
+                arr, start, end, coords, regular = _stack(lt, symbol, selected, spec, text)
                 if decl.resolution is not None:
-                    # A history table starts where its data start.
-                    first = lo if lo is not None else start[0]
-                    ts, te = grid(first, end[-1], decl.resolution, period.timezone, text)
-                    arr, how = resample(
-                        arr, start, end, ts, te, decl.aggregate, symbol, spec.timezone
-                    )
-                    if how:
-                        tq.resampled.append(
-                            f"{symbol}: {how} from the data's intervals to {decl.resolution}"
+                    step = interval_offset(decl.resolution)
+                    # Intervals of the resolution's length tiling the span from its first
+                    # start are the resolution's grid of the span (``grid``): nothing to do.
+                    # (A history table starts where its data start; a period's data start
+                    # at its start, checked by ``select``.)
+                    if not (
+                        isinstance(step, pd.Timedelta)
+                        and regular is not None
+                        and regular == step.to_timedelta64()
+                    ):
+                        first = lo if lo is not None else start[0]
+                        ts, te = _grid(lt, first, end[-1], decl.resolution, flo, fhi, period, text)
+                        arr, how = resample(
+                            arr, start, end, ts, te, decl.aggregate, symbol, spec.timezone
                         )
-                    start, end = ts, te
-                axis = next((a for a in axes if a.matches(start)), None)
+                        if how:
+                            tq.resampled.append(
+                                f"{symbol}: {how} from the data's intervals to {decl.resolution}"
+                            )
+                        start, end = ts, te
+                axis = next((a for a in axes if a.start is start or a.matches(start)), None)
                 if axis is None:
                     axis = TimeAxis(start, end)
                     axes.append(axis)
@@ -1034,6 +1102,39 @@ def _common_axes(
     axes[:] = [a for a in axes if id(a) in used]
 
 
+def _grid(
+    lt: LoadedTable,
+    lo: Any,
+    hi: Any,
+    resolution: str,
+    full_lo: Any,
+    full_hi: Any,
+    period: Period,
+    what: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``resample.grid`` of ``[lo, hi)``. A fixed step's grid is built once for the table's
+    whole period (every part of a split period, ``full_lo`` to ``full_hi``) and sliced:
+    ``lo + k * step`` is the same instant on either. Anything else (a calendar step, a
+    history table, a part off the whole period's grid) is built for ``[lo, hi)``, which
+    also raises exactly as before when ``[lo, hi)`` is not tiled."""
+    step = interval_offset(resolution)
+    if isinstance(step, pd.Timedelta) and full_lo is not None and lo is not None:
+        key = (resolution, full_lo, full_hi)
+        if key not in lt.grids:
+            try:
+                lt.grids[key] = grid(full_lo, full_hi, resolution, period.timezone, what)
+            except MonitoringDataError:
+                lt.grids[key] = None
+        whole = lt.grids[key]
+        if whole is not None:
+            gs, ge = whole
+            i0 = int(np.searchsorted(gs, lo, side="left"))
+            i1 = int(np.searchsorted(ge, hi, side="right"))
+            if i0 < i1 and gs[i0] == lo and ge[i1 - 1] == hi:
+                return gs[i0:i1], ge[i0:i1]
+    return grid(lo, hi, resolution, period.timezone, what)
+
+
 def _unit_text(lt: LoadedTable, symbol: str) -> str:
     return lt.units.get(symbol, lt.spec.variables[symbol].unit or "the file's units")
 
@@ -1044,12 +1145,14 @@ def _stack(
     selected: list[tuple[Group, Any]],
     spec: TableSpec,
     text: str,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any], Any]:
+    """The series of ``symbol`` over the selected intervals (stacked over its dimensions),
+    their starts and ends, the labels of its dimensions, and ``Selected.regular``."""
     names = [n for n in lt.names if lt.names[n][0] == symbol]
     dims = lt.dims[symbol]
     if not dims:
         sel = selected[0][1]
-        return sel.values[symbol], sel.start, sel.end, {}
+        return sel.values[symbol], sel.start, sel.end, {}, sel.regular
     found: dict[tuple[str, ...], tuple[Any, np.ndarray]] = {}
     for _, sel in selected:
         for n in names:
@@ -1083,4 +1186,4 @@ def _stack(
             where=f"table {spec.name!r}",
             rule="every combination of the dimension labels has a series",
         )
-    return arr, ref.start, ref.end, {d: per_dim[i] for i, d in enumerate(dims)}
+    return arr, ref.start, ref.end, {d: per_dim[i] for i, d in enumerate(dims)}, ref.regular

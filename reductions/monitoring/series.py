@@ -24,7 +24,7 @@ from ..methodology import MonitoringVariable
 from ..project import RegisterEvent, TableSpec
 from ..rules import FillContext
 from ..timeutil import interval_offset, step_text, to_local, to_utc_naive
-from ..units import convert
+from ..units import convert, parse_unit, registry
 
 NS0 = np.timedelta64(0, "ns")
 
@@ -60,6 +60,25 @@ class Prepared:
     events: list[str] = field(default_factory=list)
     sorted_rows: bool = False
     register: bool = False
+    #: (index of the first overlap or -1, intervals strictly increasing): computed once,
+    #: by ``order``, for all the periods the group is selected for.
+    _order: tuple[int, bool] | None = field(default=None, repr=False, compare=False)
+
+    def order(self) -> tuple[int, bool]:
+        """The first interval that the next one overlaps (``-1``: none), and whether the
+        intervals are disjoint and of positive length, so that their starts and their
+        ends both increase and a period's intervals are a slice found by bisection."""
+        if self._order is None:
+            start, end = self.start, self.end
+            overlap = start[1:] < end[:-1]
+            first = int(np.argmax(overlap)) if np.any(overlap) else -1
+            positive = (
+                self.step is not None and self.step > NS0
+                if self.step is not None
+                else bool(np.all(start < end))
+            )
+            self._order = (first, first < 0 and bool(positive))
+        return self._order
 
 
 @dataclass
@@ -71,11 +90,16 @@ class Selected:
     values: dict[str, np.ndarray]
     gaps: list[Gap]
     filled: dict[str, int]
+    #: The length of every interval when they tile ``[start[0], end[-1])`` without a
+    #: break (``start`` is then that span's grid of this step); else ``None``.
+    regular: np.timedelta64 | None = None
 
 
 def check_order(times: np.ndarray, rows: Any, spec: TableSpec, what: str) -> None:
     if times.size == 0:
         raise MonitoringDataError(f"no rows of data{what}", file=", ".join(rows.files))
+    if not np.any(times[1:] <= times[:-1]):
+        return  # strictly increasing: neither check below finds anything
     step = np.diff(times)
     dup = step == NS0
     if np.any(dup):
@@ -126,7 +150,7 @@ def prepare(
     for name, arr in values.items():
         decl = declared[name]
         try:
-            canonical[name] = convert(
+            canonical[name] = _to_canonical(
                 arr,
                 units[name],
                 decl.unit,
@@ -165,12 +189,13 @@ def prepare(
             # A fixed length (seconds to hours): the same in UTC as in local time.
             td = step.to_timedelta64()
             start, end = (times - td, times) if spec.label == "end" else (times, times + td)
+            fixed: Any = np.timedelta64(td, "ns")  # end - start of every interval, exactly
         else:
             local = pd.DatetimeIndex(times).tz_localize("UTC").tz_convert(spec.timezone)
             s, e = (local - step, local) if spec.label == "end" else (local, local + step)
             start, end = to_utc_naive(s), to_utc_naive(e)
-        widths = np.unique(end - start)
-        fixed = widths[0] if widths.size == 1 else None
+            widths = np.unique(end - start)
+            fixed = widths[0] if widths.size == 1 else None
         given = "" if spec.label_given else f" (the default: {spec.where}.label not given)"
         prepared = Prepared(
             start,
@@ -195,6 +220,27 @@ def prepare(
                     rule=f"{name} ({declared[name].unit}) cannot be negative",
                 )
     return prepared
+
+
+def _to_canonical(
+    values: np.ndarray, unit: str, to: str, *, variable: str, where: str
+) -> np.ndarray:
+    """``units.convert`` of a column, with one new array instead of pint's temporaries.
+
+    The units are checked by ``convert`` itself (on no values: the same errors); nothing
+    to convert returns the column, as ``convert`` does. Otherwise pint converts a copy in
+    place (``UnitRegistry.convert(..., inplace=True)``): the same operations in the same
+    order as its ``Quantity.to`` (``x * scale + offset``, then ``* factor``), so the same
+    values to the last bit.
+    """
+    convert(np.empty(0), unit, to, variable=variable, where=where)
+    arr = np.asarray(values, dtype=float)
+    src = parse_unit(unit, variable=variable, where=where)
+    dst = parse_unit(to, variable=variable, where=where)
+    if src == dst:
+        return arr
+    out = np.array(arr, dtype=float)
+    return np.asarray(registry().convert(out, src, dst, inplace=True), dtype=float)
 
 
 def _interval(times: np.ndarray, rows: Any, spec: TableSpec) -> tuple[Any, str]:
@@ -378,17 +424,121 @@ def select(
     ``cover``: the data must cover ``[lo, hi)`` exactly (a reporting or baseline period);
     otherwise (a history table) they may start later and end earlier. ``lo`` may be
     ``None`` (no lower bound). ``key`` is the project-file key of the period.
+
+    The intervals of a group are ordered (``Prepared.order``), so the period's intervals
+    are found by bisection and kept as slices of the group's arrays (views: nothing in
+    the engine writes into monitored values). The views are read-only, so that a
+    period's series cannot change the group that later periods are selected from.
     """
     start, end = p.start, p.end
-    overlap = start[1:] < end[:-1]
-    if np.any(overlap):
-        i = int(np.argmax(overlap))
+    first_overlap, ordered = p.order()
+    if first_overlap >= 0:
+        i = first_overlap
         raise MonitoringDataError(
             f"intervals overlap: {local_text(start[i + 1], spec.timezone)} starts before "
             f"{local_text(end[i], spec.timezone)}",
             where=str(p.rows[i + 1]),
             rule=f"each instant is covered by one interval (check {spec.where}.interval)",
         )
+    if not ordered:
+        return _select_masked(
+            p, lo, hi, spec, declared, parameters, period_text, columns, cover, key
+        )
+    files = ", ".join(spec.files)
+    source = f"the data in {files}" if files else "the in-memory data"
+    n = start.size
+    if cover:
+        first, last = start[0], end[-1]
+        if first > lo or last < hi:
+            off = p.step is not None and (first - lo == p.step or hi - last == p.step)
+            hint = (
+                f" (one interval off: timestamps label the {spec.label} of their interval; "
+                f"check {spec.where}.label)"
+                if off
+                else ""
+            )
+            raise MonitoringDataError(
+                f"the {period_text} is not covered by {source}, which run from "
+                f"{local_text(first, spec.timezone)} to {local_text(last, spec.timezone)}{hint}",
+                variable=f"{key}.start" if first > lo else f"{key}.end",
+                rule="the monitoring data cover the whole period",
+            )
+    # At most one interval straddles each bound: the first that ends after it.
+    straddles = []
+    if lo is not None:
+        k = int(np.searchsorted(end, lo, side="right"))
+        if k < n and start[k] < lo:
+            straddles.append(k)
+    k = int(np.searchsorted(end, hi, side="right"))
+    if k < n and start[k] < hi:
+        straddles.append(k)
+    states = all(declared[name].aggregate == "mean" for name in p.values) and not p.register
+    clipped = bool(straddles) and states
+    if clipped:
+        # A state (a laboratory fraction, a temperature) holds over its whole interval:
+        # the part inside the period keeps its value. Nothing is pro-rated.
+        i0 = int(np.searchsorted(end, lo, side="right")) if lo is not None else 0
+        i1 = int(np.searchsorted(start, hi, side="left"))
+        start = np.maximum(start[i0:i1], lo) if lo is not None else start[i0:i1]
+        end = np.minimum(end[i0:i1], hi)
+    elif straddles:
+        i = straddles[0]
+        raise MonitoringDataError(
+            f"interval {local_text(start[i], spec.timezone)} to "
+            f"{local_text(end[i], spec.timezone)} straddles the boundary of the {period_text}",
+            where=str(p.rows[i]),
+            rule="a period starts and ends on interval boundaries; nothing is pro-rated",
+        )
+    else:
+        i0 = int(np.searchsorted(start, lo, side="left")) if lo is not None else 0
+        i1 = max(i0, int(np.searchsorted(end, hi, side="right")))
+        start, end = _frozen(start[i0:i1]), _frozen(end[i0:i1])
+    values = {k: _frozen(v[i0:i1]) for k, v in p.values.items()}
+    if start.size == 0:
+        raise MonitoringDataError(
+            f"no data in the {period_text}",
+            file=files or None,
+            rule="the data cover the period",
+        )
+    if cover and (start[0] != lo or end[-1] != hi):
+        raise MonitoringDataError(
+            f"the data do not start at the start of the {period_text} (local midnight), or do "
+            "not end at its end",
+            variable=key,
+            rule="the monitoring data cover the whole period",
+        )
+    gaps = register_gaps(start, end, spec) if p.register else []
+    start, end, values, whole = _insert_gaps(start, end, values, p.step)
+    filled: dict[str, int] = {}
+    _fill(start, end, values, declared, spec, parameters, gaps, filled, columns)
+    # Each interval is ``step`` long and the gaps were filled by whole steps: the intervals
+    # tile [start[0], end[-1]) in steps of ``step``.
+    regular = p.step if p.step is not None and p.step > NS0 and whole and not clipped else None
+    return Selected(start, end, values, gaps, filled, regular)
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """A read-only view of ``a``."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
+def _select_masked(
+    p: Prepared,
+    lo: Any,
+    hi: Any,
+    spec: TableSpec,
+    declared: Mapping[str, MonitoringVariable],
+    parameters: Mapping[str, Any],
+    period_text: str,
+    columns: Mapping[str, str],
+    cover: bool,
+    key: str,
+) -> Selected:
+    """``select`` of intervals that are not ordered (an interval of no length): by masks
+    over all of them."""
+    start, end = p.start, p.end
     files = ", ".join(spec.files)
     source = f"the data in {files}" if files else "the in-memory data"
     if cover:
@@ -412,8 +562,6 @@ def select(
         straddle |= (start < lo) & (end > lo)
     states = all(declared[n].aggregate == "mean" for n in p.values) and not p.register
     if np.any(straddle) and states:
-        # A state (a laboratory fraction, a temperature) holds over its whole interval:
-        # the part inside the period keeps its value. Nothing is pro-rated.
         start = np.maximum(start, lo) if lo is not None else start
         end = np.minimum(end, hi)
     elif np.any(straddle):
@@ -443,7 +591,7 @@ def select(
             rule="the monitoring data cover the whole period",
         )
     gaps = register_gaps(start, end, spec) if p.register else []
-    start, end, values = _insert_gaps(start, end, values, p.step)
+    start, end, values, _ = _insert_gaps(start, end, values, p.step)
     filled: dict[str, int] = {}
     _fill(start, end, values, declared, spec, parameters, gaps, filled, columns)
     return Selected(start, end, values, gaps, filled)
@@ -451,16 +599,17 @@ def select(
 
 def _insert_gaps(
     start: np.ndarray, end: np.ndarray, values: dict[str, np.ndarray], step: Any
-) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], bool]:
     """Insert all-missing intervals wherever the intervals do not touch.
 
     With a fixed ``step`` a gap that is a whole number of steps becomes that many missing
     intervals (so filled intervals are counted as the meter would have reported them);
-    otherwise it is one missing interval spanning the gap.
+    otherwise it is one missing interval spanning the gap. The last item says whether
+    every gap was a whole number of steps (or there was none).
     """
     gap = start[1:] > end[:-1]
     if not np.any(gap):
-        return start, end, values
+        return start, end, values, True
     k = np.flatnonzero(gap)
     length = start[k + 1] - end[k]
     if step is not None and step > NS0:
@@ -482,6 +631,7 @@ def _insert_gaps(
         np.insert(start, where, ins_start),
         np.insert(end, where, ins_end),
         {s: np.insert(v, where, np.nan) for s, v in values.items()},
+        bool(np.all(whole)),
     )
 
 
